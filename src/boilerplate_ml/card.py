@@ -1,0 +1,83 @@
+"""The model card (README.md in the model folder), generated from the real run's data and metrics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from boilerplate_ml.config import Config, config_to_dict
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    header, *body = rows
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in body]
+    return "\n".join(lines)
+
+
+def write_model_card(export_dir: Path, config: Config, data: dict, metrics: dict, base: str) -> None:
+    """Write README.md stating the data, the config and the measured metrics of this very run."""
+    sources = _table(
+        [("file", "weight", "pages used")]
+        + [(s["path"], f"{s['weight']:g}", str(s["pages"])) for s in data["sources"]]
+    )
+    score_rows: list[tuple[str, ...]] = [("set", "line P", "line R", "line F1", "char F1")]
+    validation = metrics["validation"]
+    score_rows.append(
+        (
+            f"validation ({data['validation_pages']} pages, held-out sites)",
+            f"{validation['line_precision']:.3f}",
+            f"{validation['line_recall']:.3f}",
+            f"{validation['line_f1']:.3f}",
+            "-",
+        )
+    )
+    if "test" in metrics:
+        test = metrics["test"]
+        score_rows.append(
+            (
+                f"test: {test['path']} ({test['pages']} pages)",
+                f"{test['line_precision']:.3f}",
+                f"{test['line_recall']:.3f}",
+                f"{test['line_f1']:.3f}",
+                f"{test['char_f1']:.3f}",
+            )
+        )
+    shape = config.model.shape
+    text = f"""---
+language: zh
+library_name: transformers
+pipeline_tag: token-classification
+tags: [boilerplate-removal, web-text, chinese]
+---
+
+# {config.name}
+
+A line classifier for Chinese web pages in plain text (one line per block, Common Crawl WET
+style): every non-blank line gets one of `content`, `navigation`, `metadata`, `footer`,
+`interaction`, `comment`, `spam`, `noise`. Consecutive lines are packed into windows of at most
+{config.model.windows.window_tokens} tokens, each line opened by a length marker and cut to
+{config.model.windows.line_tokens} tokens; the label is read at the marker. Use it with
+`boilerplate_ml.Predictor.from_pretrained("{export_dir}")` or `boilerplate-ml clean --model {export_dir}`.
+
+## Base
+`{base if config.model.base else f"built from scratch: {shape.layers} layers, hidden {shape.hidden}, {shape.heads} heads, tokenizer of {config.model.vocab_size} trained on the training text"}`
+
+## Training data
+{sources}
+
+Validation (best epoch chosen on it): {data['validation_pages']} pages from the held-out sites
+{", ".join(data['validation_sites'])}, removed from every training source.
+
+## Metrics (content kept vs dropped)
+{_table(score_rows)}
+
+Epochs run: {metrics['epochs_run']:g}; seed {config.seed}.
+
+## Config
+```json
+{json.dumps(config_to_dict(config), indent=2, ensure_ascii=False)}
+```
+"""
+    (export_dir / "README.md").write_text(text, encoding="utf-8")
+

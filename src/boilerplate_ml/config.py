@@ -1,0 +1,141 @@
+"""Training configuration: YAML in, validated dataclasses out, before any work starts.
+
+As in nanoGPT, every default sits here with its reason, and an unknown key is an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from boilerplate_ml.modeling import BertShape
+from boilerplate_ml.windows import WindowSpec
+
+
+class ConfigError(ValueError):
+    """A config that cannot run; raised before any data is read or model built."""
+
+
+@dataclass
+class SourceConfig:
+    """One file of labelled pages and how much it counts."""
+
+    path: str
+    #: Copies of each page per epoch; a fraction samples that share of pages (seeded).
+    weight: float = 1.0
+    #: Whether this source's sites may be held out for validation (real pages only, not synthetic).
+    validate: bool = False
+
+
+@dataclass
+class DataConfig:
+    train: list[SourceConfig]
+    #: Share of the validating sources' sites held out to pick the best epoch; split by site.
+    validation_fraction: float = 0.15
+    #: Pages scored once at the end and reported in metrics.json and the card (never trained on).
+    test: str | None = None
+
+
+@dataclass
+class ModelConfig:
+    #: Hub id or folder of a BERT-family checkpoint; None builds our own from ``shape``.
+    base: str | None = None
+    shape: BertShape = field(default_factory=BertShape)
+    #: Tokenizer size when we build our own: covers common Simplified and Traditional characters.
+    vocab_size: int = 8000
+    windows: WindowSpec = field(default_factory=WindowSpec)
+
+
+@dataclass
+class TrainingConfig:
+    epochs: float = 8
+    batch_size: int = 16
+    learning_rate: float = 3e-4
+    weight_decay: float = 0.01
+    #: Fraction of steps spent warming up the learning rate.
+    warmup_ratio: float = 0.06
+    #: The validation figure that picks the best epoch: content F1 per line, the acceptance measure.
+    metric_for_best_model: str = "line_f1"
+    logging_steps: int = 50
+    #: Positive: stop after this many optimiser steps (smoke runs, equal-budget comparisons).
+    max_steps: int = -1
+
+
+@dataclass
+class Config:
+    name: str
+    data: DataConfig
+    model: ModelConfig = field(default_factory=ModelConfig)
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+    seed: int = 42
+    #: Checkpoints, logs and the built base go here (ignored by git).
+    output_dir: str = "runs/default"
+    #: Where the best model is exported with its card and metrics; None keeps it in output_dir.
+    export_dir: str | None = None
+
+
+def _build(cls: type, raw: object, where: str):
+    """Construct dataclass ``cls`` from plain YAML data, rejecting unknown or missing keys."""
+    if dataclasses.is_dataclass(cls):
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{where}: expected a mapping, got {type(raw).__name__}")
+        hints = typing.get_type_hints(cls)
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(raw) - known
+        if unknown:
+            raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(known)}")
+        kwargs = {key: _build(hints[key], value, f"{where}.{key}") for key, value in raw.items()}
+        try:
+            return cls(**kwargs)
+        except TypeError as error:
+            raise ConfigError(f"{where}: {error}") from None
+    origin, args = typing.get_origin(cls), typing.get_args(cls)
+    if origin is list:
+        if not isinstance(raw, list):
+            raise ConfigError(f"{where}: expected a list")
+        return [_build(args[0], item, f"{where}[{i}]") for i, item in enumerate(raw)]
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        if raw is None and type(None) in args:
+            return None
+        return _build(next(a for a in args if a is not type(None)), raw, where)
+    if cls is float and isinstance(raw, int) and not isinstance(raw, bool):
+        return float(raw)
+    if not isinstance(raw, cls) or (cls is int and isinstance(raw, bool)):
+        raise ConfigError(f"{where}: expected {cls.__name__}, got {raw!r}")
+    return raw
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a YAML config; relative data paths are resolved against the current directory."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    with open(path, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    config = _build(Config, raw, path.name)
+    check_paths(config)
+    return config
+
+
+def check_paths(config: Config) -> None:
+    """Fail early on missing data files or a base folder that is not there."""
+    files = [source.path for source in config.data.train] + ([config.data.test] if config.data.test else [])
+    for file in files:
+        if not Path(file).is_file():
+            raise ConfigError(f"data file not found: {file}")
+    if not config.data.train:
+        raise ConfigError("data.train lists no source")
+    if not any(source.validate for source in config.data.train):
+        raise ConfigError("no data.train source has validate: true, so nothing can pick the best epoch")
+    base = config.model.base
+    looks_local = base is not None and (base.startswith((".", "/", "~")) or base.count("/") > 1)
+    if looks_local and not Path(base).expanduser().is_dir():
+        raise ConfigError(f"model.base folder not found: {base}")
+
+
+def config_to_dict(config: Config) -> dict:
+    return dataclasses.asdict(config)

@@ -1,0 +1,55 @@
+"""Labelled pages → a ``datasets.Dataset`` of token windows with a label at every line marker."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from datasets import Dataset
+from transformers import PreTrainedTokenizerBase
+
+from boilerplate_ml.labels import LABEL_TO_ID
+from boilerplate_ml.pages import Page, site_of
+from boilerplate_ml.windows import WindowSpec, build_windows, content_lines, encode_lines
+
+#: Label id that the loss and the metrics ignore (Hugging Face convention).
+IGNORE = -100
+
+
+def windows_dataset(
+    pages: Sequence[Page], tokenizer: PreTrainedTokenizerBase, spec: WindowSpec, every_line: bool
+) -> Dataset:
+    """One row per window: ``input_ids`` and ``labels``.
+
+    With ``every_line`` each line is labelled in every window that holds it (more training
+    signal); without, only in the window that scores it at prediction time, so evaluation
+    counts each line once, exactly as the :class:`~boilerplate_ml.predictor.Predictor` sees it.
+    """
+    rows: dict[str, list] = {"input_ids": [], "labels": []}
+    for page in pages:
+        indices = content_lines(page.texts)
+        encoded = encode_lines([page.texts[i] for i in indices], tokenizer, spec)
+        windows, owner = build_windows(encoded, tokenizer, spec)
+        for w, window in enumerate(windows):
+            labels = [IGNORE] * len(window.input_ids)
+            for line, position in zip(window.line_indices, window.marker_positions):
+                if every_line or owner[line] == w:
+                    labels[position] = LABEL_TO_ID[page.labels[indices[line]]]
+            rows["input_ids"].append(window.input_ids)
+            rows["labels"].append(labels)
+    return Dataset.from_dict(rows)
+
+
+def split_by_site(pages: Sequence[Page], fraction: float, seed: int) -> tuple[set[str], list[Page]]:
+    """Hold out a seeded ``fraction`` of the sites (at least one); return them and their pages."""
+    sites = sorted({site_of(page) for page in pages})
+    random.Random(seed).shuffle(sites)
+    held_out = set(sites[: max(1, round(fraction * len(sites)))])
+    return held_out, [page for page in pages if site_of(page) in held_out]
+
+
+def weighted(pages: Sequence[Page], weight: float, seed: int) -> list[Page]:
+    """Whole copies for the integer part of ``weight`` and a seeded sample for the fraction."""
+    whole, fraction = int(weight), weight - int(weight)
+    sample = random.Random(seed).sample(list(pages), round(fraction * len(pages)))
+    return list(pages) * whole + sample

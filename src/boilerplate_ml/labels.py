@@ -1,0 +1,23 @@
+"""The label set of ../shared/LABELS.md and the one rule for blank lines."""
+
+from __future__ import annotations
+
+CONTENT = "content"
+
+#: Order fixes the class ids of every model; never reorder, only append.
+LABELS: tuple[str, ...] = (
+    "content",
+    "navigation",
+    "metadata",
+    "footer",
+    "interaction",
+    "comment",
+    "spam",
+    "noise",
+)
+LABEL_TO_ID: dict[str, int] = {label: i for i, label in enumerate(LABELS)}
+
+
+def is_blank(line: str) -> bool:
+    """Blank lines carry no label; `str.strip` also strips U+00A0 and U+3000, as LABELS.md says."""
+    return not line.strip()

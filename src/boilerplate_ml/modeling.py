@@ -1,0 +1,94 @@
+"""Base checkpoints in, line classifiers out: one path for hub ids, local folders and our own BERT.
+
+A checkpoint we build ourselves (:func:`create_base_checkpoint`) is written to disk in the
+Hugging Face format first and then loaded exactly like ``hfl/rbt3`` would be, so the
+fine-tuning code never knows which kind of base it got.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from transformers import (
+    AutoModelForTokenClassification,
+    AutoTokenizer,
+    BertConfig,
+    BertForMaskedLM,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
+
+from boilerplate_ml.labels import LABEL_TO_ID, LABELS
+from boilerplate_ml.tokenizer import train_wordpiece_tokenizer
+from boilerplate_ml.windows import WindowSpec, add_line_markers
+
+#: Name of the config attribute that carries the :class:`WindowSpec` inside ``config.json``.
+WINDOW_SPEC_KEY = "line_windows"
+
+
+@dataclass(frozen=True)
+class BertShape:
+    """The size of a BERT we initialise ourselves."""
+
+    layers: int = 4
+    hidden: int = 256
+    heads: int = 4
+    intermediate: int | None = None  # None: 4 × hidden, as in BERT
+    max_positions: int = 512
+
+    def to_config(self, vocab_size: int, pad_token_id: int) -> BertConfig:
+        return BertConfig(
+            vocab_size=vocab_size,
+            hidden_size=self.hidden,
+            num_hidden_layers=self.layers,
+            num_attention_heads=self.heads,
+            intermediate_size=self.intermediate or 4 * self.hidden,
+            max_position_embeddings=self.max_positions,
+            pad_token_id=pad_token_id,
+        )
+
+
+def create_base_checkpoint(
+    texts: Iterable[str], shape: BertShape, vocab_size: int, output_dir: str | Path, seed: int = 0
+) -> Path:
+    """Train a tokenizer on ``texts``, initialise a BERT of ``shape`` and save both as a checkpoint."""
+    import torch
+
+    torch.manual_seed(seed)
+    tokenizer = train_wordpiece_tokenizer(texts, vocab_size=vocab_size)
+    model = BertForMaskedLM(shape.to_config(len(tokenizer), tokenizer.pad_token_id))
+    output_dir = Path(output_dir)
+    tokenizer.save_pretrained(output_dir)
+    model.save_pretrained(output_dir)
+    return output_dir
+
+
+def load_for_line_classification(
+    base: str | Path, spec: WindowSpec
+) -> tuple[PreTrainedTokenizerBase, PreTrainedModel]:
+    """Load any BERT-family checkpoint (hub id or folder) with a fresh 8-way token-classification head."""
+    tokenizer = AutoTokenizer.from_pretrained(str(base))
+    model = AutoModelForTokenClassification.from_pretrained(
+        str(base),
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id=dict(LABEL_TO_ID),
+    )
+    if add_line_markers(tokenizer):
+        model.resize_token_embeddings(len(tokenizer))
+    setattr(model.config, WINDOW_SPEC_KEY, spec.to_dict())
+    return tokenizer, model
+
+
+def load_line_classifier(path: str | Path) -> tuple[PreTrainedTokenizerBase, PreTrainedModel, WindowSpec]:
+    """Load a fine-tuned line classifier and the window spec it was trained with."""
+    tokenizer = AutoTokenizer.from_pretrained(str(path))
+    model = AutoModelForTokenClassification.from_pretrained(str(path))
+    spec_dict = getattr(model.config, WINDOW_SPEC_KEY, None)
+    if spec_dict is None:
+        raise ValueError(f"{path} is not a boilerplate-ml line classifier (config.json has no {WINDOW_SPEC_KEY!r})")
+    if list(model.config.id2label.values()) != list(LABELS):
+        raise ValueError(f"{path} predicts labels {list(model.config.id2label.values())}, not {list(LABELS)}")
+    return tokenizer, model, WindowSpec(**spec_dict)

@@ -1,0 +1,147 @@
+"""The public prediction API: a label and a keep decision for every line of a page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from tqdm.auto import tqdm
+
+from boilerplate_ml.labels import CONTENT, LABELS, is_blank
+from boilerplate_ml.modeling import load_line_classifier
+from boilerplate_ml.windows import Window, WindowSpec, build_windows, content_lines, encode_lines
+
+#: The model that ships in the repository and is used when no path is given.
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "bpml-zh-small"
+
+
+@dataclass(frozen=True)
+class LinePrediction:
+    """One line of a page as it came, its label (None if blank), that label's probability, and the verdict."""
+
+    text: str
+    label: str | None
+    score: float | None
+    keep: bool
+
+
+class Predictor:
+    """Labels the lines of pages with a fine-tuned line classifier.
+
+    A line is kept when the summed probability of the labels in ``keep_labels`` reaches
+    ``threshold``; blank lines are never kept themselves but survive as paragraph breaks in
+    :meth:`clean`.
+    """
+
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        tokenizer,
+        spec: WindowSpec,
+        device: str | torch.device = "cpu",
+        keep_labels: Iterable[str] = (CONTENT,),
+        threshold: float = 0.5,
+        batch_size: int = 32,
+    ) -> None:
+        unknown = set(keep_labels) - set(LABELS)
+        if unknown:
+            raise ValueError(f"unknown labels in keep_labels: {sorted(unknown)}; known: {', '.join(LABELS)}")
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must lie in [0, 1], got {threshold}")
+        self.device = torch.device(device)
+        self.model = model.to(self.device).eval()
+        self.tokenizer = tokenizer
+        self.spec = spec
+        self.keep_labels = frozenset(keep_labels)
+        self.threshold = threshold
+        self.batch_size = batch_size
+        self._keep_ids = torch.tensor([LABELS.index(label) for label in sorted(self.keep_labels)], dtype=torch.long)
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path | None = None, device: str | None = None, **kwargs) -> Predictor:
+        """Load a model folder (default: the shipped model) onto ``device`` (default: CUDA if present)."""
+        model_dir = Path(path) if path is not None else DEFAULT_MODEL_DIR
+        if not model_dir.is_dir():
+            raise FileNotFoundError(f"model folder not found: {model_dir}")
+        tokenizer, model, spec = load_line_classifier(model_dir)
+        device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        return cls(model, tokenizer, spec, device=device, **kwargs)
+
+    def predict(self, text: str) -> list[LinePrediction]:
+        """One prediction per line of ``text.split("\\n")``, in order."""
+        return self.predict_batch([text])[0]
+
+    def clean(self, text: str) -> str:
+        """The kept lines, byte for byte, with each run of blank lines between them cut to one."""
+        return self.clean_batch([text])[0]
+
+    def clean_batch(self, texts: Sequence[str], progress: bool = False) -> list[str]:
+        return [join_kept(lines) for lines in self.predict_batch(texts, progress=progress)]
+
+    def predict_batch(self, texts: Sequence[str], progress: bool = False) -> list[list[LinePrediction]]:
+        """Predict many pages at once: windows of all pages are pooled, sorted by length and batched."""
+        pages = [text.split("\n") for text in texts]
+        labelled = [content_lines(lines) for lines in pages]
+        windows: list[Window] = []
+        owners: list[tuple[int, list[int]]] = []  # (page, window index of each labelled line)
+        for page_index, (lines, indices) in enumerate(zip(pages, labelled)):
+            encoded = encode_lines([lines[i] for i in indices], self.tokenizer, self.spec)
+            page_windows, owner = build_windows(encoded, self.tokenizer, self.spec)
+            owners.append((page_index, [len(windows) + w for w in owner]))
+            windows.extend(page_windows)
+        probabilities = self._score_windows(windows, progress)
+        results = []
+        for (page_index, owner), lines, indices in zip(owners, pages, labelled):
+            line_probs: dict[int, torch.Tensor] = {}
+            for position, (line_index, window_index) in enumerate(zip(indices, owner)):
+                window = windows[window_index]
+                line_probs[line_index] = probabilities[window_index][window.line_indices.index(position)]
+            results.append([self._line_prediction(text, line_probs.get(i)) for i, text in enumerate(lines)])
+        return results
+
+    def _line_prediction(self, text: str, probs: torch.Tensor | None) -> LinePrediction:
+        if probs is None:
+            return LinePrediction(text, None, None, False)
+        score, label_id = probs.max(dim=0)
+        keep = float(probs[self._keep_ids].sum()) >= self.threshold
+        return LinePrediction(text, LABELS[int(label_id)], float(score), keep)
+
+    @torch.inference_mode()
+    def _score_windows(self, windows: Sequence[Window], progress: bool) -> list[torch.Tensor]:
+        """Class probabilities at each window's line markers; shortest windows batched together."""
+        order = sorted(range(len(windows)), key=lambda w: len(windows[w].input_ids))
+        scored: list[torch.Tensor | None] = [None] * len(windows)
+        pad_id = self.tokenizer.pad_token_id
+        batches = range(0, len(order), self.batch_size)
+        for start in tqdm(batches, desc="windows", unit="batch", disable=not progress, leave=False):
+            batch = [windows[w] for w in order[start : start + self.batch_size]]
+            width = max(len(window.input_ids) for window in batch)
+            input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+            attention_mask = torch.zeros((len(batch), width), dtype=torch.long)
+            for row, window in enumerate(batch):
+                input_ids[row, : len(window.input_ids)] = torch.tensor(window.input_ids)
+                attention_mask[row, : len(window.input_ids)] = 1
+            logits = self.model(
+                input_ids=input_ids.to(self.device), attention_mask=attention_mask.to(self.device)
+            ).logits.float()
+            probs = logits.softmax(dim=-1).cpu()
+            for row, window in enumerate(batch):
+                scored[order[start + row]] = probs[row, window.marker_positions]
+        return scored
+
+
+def join_kept(predictions: Sequence[LinePrediction]) -> str:
+    """Kept lines in order; a blank line stands between two kept lines that had blank lines between them."""
+    out: list[str] = []
+    gap = False
+    for prediction in predictions:
+        if prediction.keep:
+            if gap and out:
+                out.append("")
+            out.append(prediction.text)
+            gap = False
+        elif is_blank(prediction.text):
+            gap = True
+    return "\n".join(out)

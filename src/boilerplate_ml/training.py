@@ -1,0 +1,141 @@
+"""Fine-tune a line classifier from a validated config with the Hugging Face Trainer.
+
+Read top to bottom: pages → site split → base checkpoint → windows → Trainer (best epoch
+on held-out sites) → export with metrics.json and a model card.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+import torch
+from transformers import DataCollatorForTokenClassification, Trainer, TrainingArguments, set_seed
+
+from boilerplate_ml.card import write_model_card
+from boilerplate_ml.config import Config, config_to_dict
+from boilerplate_ml.dataset import IGNORE, split_by_site, weighted, windows_dataset
+from boilerplate_ml.evaluation import LabelledLines, content_scores
+from boilerplate_ml.labels import LABELS
+from boilerplate_ml.modeling import create_base_checkpoint, load_for_line_classification
+from boilerplate_ml.pages import Page, read_pages, site_of
+from boilerplate_ml.predictor import Predictor
+
+logger = logging.getLogger(__name__)
+
+
+def compute_metrics(eval_prediction) -> dict[str, float]:
+    """Content scores over the labelled marker positions of the validation windows."""
+    predicted, labels = eval_prediction.predictions, eval_prediction.label_ids
+    mask = labels != IGNORE
+    gold = [LABELS[i] for i in labels[mask]]
+    pred = [LABELS[i] for i in predicted[mask]]
+    scores = content_scores(LabelledLines(gold, pred, [1] * len(gold)))
+    scores["accuracy"] = float(np.mean(np.array(gold) == np.array(pred)))
+    return {key: value for key, value in scores.items() if not key.startswith("char_")}
+
+
+def argmax_logits(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Keep only class ids between evaluation steps, not the full logits."""
+    return logits.argmax(dim=-1)
+
+
+def load_training_pages(config: Config) -> tuple[list[Page], list[Page], dict]:
+    """Training pages (weighted, held-out sites removed) and validation pages, plus counts for the card."""
+    sources = [(source, list(read_pages(source.path))) for source in config.data.train]
+    validating = list(chain.from_iterable(pages for source, pages in sources if source.validate))
+    held_out, validation = split_by_site(validating, config.data.validation_fraction, config.seed)
+    train: list[Page] = []
+    summary = {"sources": [], "validation_sites": sorted(held_out), "validation_pages": len(validation)}
+    for i, (source, pages) in enumerate(sources):
+        kept = [page for page in pages if site_of(page) not in held_out]
+        train.extend(weighted(kept, source.weight, config.seed + i))
+        summary["sources"].append({"path": source.path, "weight": source.weight, "pages": len(kept)})
+    return train, validation, summary
+
+
+def train(config: Config) -> Path:
+    """Run the whole training; return the folder holding the exported best model."""
+    set_seed(config.seed)
+    output_dir = Path(config.output_dir)
+    train_pages, validation_pages, data_summary = load_training_pages(config)
+    logger.info("training pages: %d, validation pages: %d", len(train_pages), len(validation_pages))
+
+    base = config.model.base
+    if base is None:
+        texts = (text for page in train_pages for text in page.texts)
+        base = str(
+            create_base_checkpoint(
+                texts, config.model.shape, config.model.vocab_size, output_dir / "base", seed=config.seed
+            )
+        )
+    tokenizer, model = load_for_line_classification(base, config.model.windows)
+    spec = config.model.windows
+    train_set = windows_dataset(train_pages, tokenizer, spec, every_line=True)
+    validation_set = windows_dataset(validation_pages, tokenizer, spec, every_line=False)
+
+    use_bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+    args = TrainingArguments(
+        output_dir=str(output_dir / "checkpoints"),
+        num_train_epochs=config.training.epochs,
+        max_steps=config.training.max_steps,
+        per_device_train_batch_size=config.training.batch_size,
+        per_device_eval_batch_size=config.training.batch_size,
+        learning_rate=config.training.learning_rate,
+        weight_decay=config.training.weight_decay,
+        warmup_steps=config.training.warmup_ratio,
+        lr_scheduler_type="linear",
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        save_total_limit=2,
+        load_best_model_at_end=True,
+        metric_for_best_model=config.training.metric_for_best_model,
+        greater_is_better=True,
+        logging_steps=config.training.logging_steps,
+        seed=config.seed,
+        data_seed=config.seed,
+        bf16=use_bf16,
+        report_to="none",
+        save_only_model=True,
+    )
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=train_set,
+        eval_dataset=validation_set,
+        data_collator=DataCollatorForTokenClassification(tokenizer, label_pad_token_id=IGNORE),
+        processing_class=tokenizer,
+        compute_metrics=compute_metrics,
+        preprocess_logits_for_metrics=argmax_logits,
+    )
+    trainer.train()
+    validation_metrics = trainer.evaluate()
+
+    export_dir = Path(config.export_dir) if config.export_dir else output_dir / "model"
+    if export_dir.exists():
+        shutil.rmtree(export_dir)
+    trainer.model.to(torch.float32)
+    trainer.save_model(str(export_dir))
+    metrics = {
+        "validation": {k.removeprefix("eval_"): v for k, v in validation_metrics.items()},
+        "train_windows": len(train_set),
+        "epochs_run": trainer.state.epoch,
+        "best_checkpoint": trainer.state.best_model_checkpoint,
+        "log_history": trainer.state.log_history,
+    }
+    if config.data.test:
+        test_pages = list(read_pages(config.data.test))
+        predictor = Predictor.from_pretrained(export_dir)
+        predictions = predictor.predict_batch([page.text for page in test_pages])
+        lines = LabelledLines.from_pages(test_pages, [[p.label for p in page] for page in predictions])
+        metrics["test"] = {"path": config.data.test, "pages": len(test_pages), **content_scores(lines)}
+    with open(export_dir / "metrics.json", "w", encoding="utf-8") as handle:
+        json.dump(metrics, handle, indent=2, ensure_ascii=False)
+    with open(export_dir / "training_config.json", "w", encoding="utf-8") as handle:
+        json.dump(config_to_dict(config), handle, indent=2, ensure_ascii=False)
+    write_model_card(export_dir, config, data_summary, metrics, base)
+    return export_dir
