@@ -61,6 +61,8 @@ class TrainingConfig:
     #: The validation figure that picks the best epoch: content F1 per line, the acceptance measure.
     metric_for_best_model: str = "line_f1"
     logging_steps: int = 50
+    #: Evaluate (and checkpoint) every this many steps; None: at the end of each epoch.
+    eval_steps: int | None = None
     #: Positive: stop after this many optimiser steps (smoke runs, equal-budget comparisons).
     max_steps: int = -1
 

@@ -10,16 +10,7 @@ import pytest
 from boilerplate_ml.datagen.synth import Article, SynthConfig, load_articles, synthesize_pages
 from boilerplate_ml.labels import LABELS, is_blank
 from boilerplate_ml.pages import page_from_record
-
-LONG_PARAGRAPH = "这是一段专门为测试写的很长的正文段落，用来检验硬换行以后每一行仍然标为正文。" * 4
-
-ARTICLES = [
-    Article("a1", "城市公园今年新增三处步道", ["今年春天，城市公园新修了三处步道，方便市民散步。", "管理处表示，步道两旁还会种上本地树种。", LONG_PARAGRAPH]),
-    Article("a2", "社区图书馆延长开放时间", ["从下个月起，社区图书馆每天开放到晚上九点。", "馆长说，这是根据读者留言作出的调整。"]),
-    Article("a3", "学校食堂公开每周菜单", ["学校食堂开始在网上公布每周菜单。", "家长可以提前看到孩子每天吃什么。", "食堂还请家长代表每月来检查一次。"]),
-    Article("a4", "今天的天气真好，出去走走", ["今天的天气真好，出去走走。"]),
-]
-
+from sample_data import ARTICLES, LONG_PARAGRAPH
 
 def generate(**overrides) -> list:
     config = SynthConfig(**{"num_pages": 40, "seed": 7, **overrides})

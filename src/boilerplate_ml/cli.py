@@ -1,0 +1,180 @@
+"""The ``boilerplate-ml`` command: clean pages, evaluate a model, build training data."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from itertools import islice
+
+import click
+from tqdm.auto import tqdm
+
+from boilerplate_ml.documents import AtomicJsonlWriter, Document, InputError, expand_inputs, read_documents
+from boilerplate_ml.labels import CONTENT, LABELS
+
+#: Pages predicted together: enough to fill many batches of windows, little enough to stream.
+PAGES_PER_CHUNK = 64
+#: How many skipped records are listed by name at the end of a run.
+SKIPS_LISTED = 20
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="boilerplate-ml")
+def main() -> None:
+    """Keep the article lines of Chinese web pages; drop menus, footers, ads, spam and noise."""
+
+
+def _load_predictor(model: str | None, device: str | None, keep: tuple[str, ...], threshold: float, batch_size: int):
+    from transformers.utils import logging as transformers_logging
+
+    from boilerplate_ml.predictor import Predictor
+
+    # Our own progress bar and messages are the ones a user of the CLI should see.
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+    try:
+        return Predictor.from_pretrained(
+            model, device=device, keep_labels=keep or (CONTENT,), threshold=threshold, batch_size=batch_size
+        )
+    except (OSError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _documents(files: list[str], text_field: str, stdin_format: str) -> Iterator[Document | InputError]:
+    for file in files:
+        yield from read_documents(file, text_field, stdin_format)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, help="JSON Lines file to write, or - for stdout.")
+@click.option("--text-field", default="text", show_default=True, help="Field of JSON Lines records that holds the page.")
+@click.option("--output-field", default="clean_text", show_default=True, help="Field that receives the kept lines.")
+@click.option("--with-labels", is_flag=True, help="Also write per-line labels and scores (field 'lines').")
+@click.option("--model", default=None, help="Model folder (default: the shipped model).")
+@click.option("--device", default=None, help="cpu, cuda, cuda:1 … (default: CUDA if present).")
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1), help="Windows per forward pass.")
+@click.option("--keep", multiple=True, type=click.Choice(LABELS), help="Labels to keep (repeatable; default: content).")
+@click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1), help="Keep a line when P(kept labels) reaches this.")
+@click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True,
+              help="fail: stop at the first bad record and write nothing; skip: go on and report what was skipped.")
+@click.option("--stdin-format", type=click.Choice(["jsonl", "txt"]), default="jsonl", show_default=True,
+              help="What - on input holds: JSON Lines, or one page of text.")
+def clean(inputs, output, text_field, output_field, with_labels, model, device, batch_size, keep, threshold, on_error, stdin_format) -> None:
+    """Clean pages from INPUTS (.txt files, folders, JSON Lines plain or .gz, - for stdin)."""
+    try:
+        files = expand_inputs(list(inputs))
+    except InputError as error:
+        raise click.ClickException(str(error)) from None
+    predictor = _load_predictor(model, device, keep, threshold, batch_size)
+    skipped: list[InputError] = []
+    written = 0
+    documents = _documents(files, text_field, stdin_format)
+    progress = tqdm(desc="pages", unit="page", file=sys.stderr, disable=None)
+    try:
+        with AtomicJsonlWriter(output) as writer:
+            while chunk := list(islice(documents, PAGES_PER_CHUNK)):
+                good = []
+                for item in chunk:
+                    if isinstance(item, InputError):
+                        if on_error == "fail":
+                            raise item
+                        skipped.append(item)
+                    else:
+                        good.append(item)
+                predictions = predictor.predict_batch([doc.text for doc in good])
+                for doc, lines in zip(good, predictions):
+                    writer.write(_output_record(doc, lines, output_field, with_labels))
+                written += len(good)
+                progress.update(len(chunk))
+    except InputError as error:
+        raise click.ClickException(f"{error} (nothing written; use --on-error skip to go on past bad records)") from None
+    finally:
+        progress.close()
+    click.echo(f"cleaned {written} pages into {output}", err=True)
+    if skipped:
+        click.echo(f"skipped {len(skipped)} bad records:", err=True)
+        for error in skipped[:SKIPS_LISTED]:
+            click.echo(f"  {error}", err=True)
+        if len(skipped) > SKIPS_LISTED:
+            click.echo(f"  … and {len(skipped) - SKIPS_LISTED} more", err=True)
+
+
+def _output_record(doc: Document, lines, output_field: str, with_labels: bool) -> dict:
+    from boilerplate_ml.predictor import join_kept
+
+    record = dict(doc.record)
+    record[output_field] = join_kept(lines)
+    if with_labels:
+        record["lines"] = [
+            {"text": p.text, "label": p.label, "score": None if p.score is None else round(p.score, 4), "keep": p.keep}
+            for p in lines
+        ]
+    return record
+
+
+@main.command()
+@click.argument("pages_file")
+@click.option("--model", default=None, help="Model folder (default: the shipped model).")
+@click.option("--device", default=None, help="cpu, cuda … (default: CUDA if present).")
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1))
+def evaluate(pages_file, model, device, batch_size) -> None:
+    """Score a model on labelled PAGES_FILE (LABELS.md JSON Lines) beside two baselines."""
+    from boilerplate_ml.evaluation import BASELINES, LabelledLines, baseline_labels, content_scores, label_report
+    from boilerplate_ml.pages import PageFormatError, read_pages
+
+    try:
+        pages = list(read_pages(pages_file))
+    except (PageFormatError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    predictor = _load_predictor(model, device, (CONTENT,), 0.5, batch_size)
+    predictions = predictor.predict_batch([page.text for page in pages], progress=True)
+    model_lines = LabelledLines.from_pages(pages, [[p.label for p in page] for page in predictions])
+    systems = {"model": model_lines}
+    systems.update({name: LabelledLines.from_pages(pages, baseline_labels(pages, rule)) for name, rule in BASELINES.items()})
+    click.echo(f"{pages_file}: {len(pages)} pages, {len(model_lines.gold)} non-blank lines\n")
+    click.echo("content kept vs dropped      line P  line R  line F1 | char P  char R  char F1")
+    for name, lines in systems.items():
+        s = content_scores(lines)
+        click.echo(
+            f"{name:<26} {s['line_precision']:7.3f} {s['line_recall']:7.3f} {s['line_f1']:8.3f} |"
+            f"{s['char_precision']:7.3f} {s['char_recall']:7.3f} {s['char_f1']:8.3f}"
+        )
+    click.echo("\nper-label report (model)\n" + label_report(model_lines))
+
+
+@main.command("prepare-html")
+@click.argument("html_dir")
+@click.option("--index", "index_path", required=True, help="index.jsonl with each page's id, site and has_gold.")
+@click.option("-o", "--output", required=True, help="Labelled pages (LABELS.md JSON Lines) to write.")
+@click.option("--report", required=True, help="Per-page report (JSON Lines): gold found, extractor, skip reason.")
+@click.option("--seed", default=0, show_default=True, help="Picks the extractor of each page.")
+@click.option("--min-coverage", default=None, type=click.FloatRange(0, 1), help="Skip pages whose gold is found less than this.")
+def prepare_html(html_dir, index_path, output, report, seed, min_coverage) -> None:
+    """Label the lines of HTML pages in HTML_DIR that have a gold main text (<id>.gold.txt)."""
+    from boilerplate_ml.datagen.html_pages import MIN_GOLD_COVERAGE, prepare_html_dir
+
+    reports = prepare_html_dir(
+        html_dir, index_path, output, report, seed=seed,
+        min_coverage=MIN_GOLD_COVERAGE if min_coverage is None else min_coverage,
+    )
+    kept = sum(r.prepared for r in reports)
+    click.echo(f"{kept} pages labelled into {output}; {len(reports) - kept} skipped (reasons in {report})", err=True)
+
+
+@main.command()
+@click.argument("articles", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, help="Synthetic labelled pages (LABELS.md JSON Lines) to write.")
+@click.option("--pages", "num_pages", default=1000, show_default=True, type=click.IntRange(1))
+@click.option("--articles-max", default=5000, show_default=True, type=click.IntRange(1), help="Articles sampled from ARTICLES.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--traditional-rate", default=0.1, show_default=True, type=click.FloatRange(0, 1))
+def synth(articles, output, num_pages, articles_max, seed, traditional_rate) -> None:
+    """Compose synthetic labelled pages from ARTICLES (JSON Lines of title/text) and generated boilerplate."""
+    from boilerplate_ml.datagen.synth import SynthConfig, load_articles, synthesize_pages
+    from boilerplate_ml.pages import write_pages
+
+    pool = load_articles(sorted(expand_inputs(list(articles))), articles_max, seed=seed)
+    config = SynthConfig(num_pages=num_pages, seed=seed, traditional_rate=traditional_rate)
+    count = write_pages(synthesize_pages(pool, config), output)
+    click.echo(f"{count} synthetic pages from {len(pool)} articles into {output}", err=True)

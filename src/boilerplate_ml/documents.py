@@ -1,0 +1,164 @@
+"""CLI inputs and outputs: pages from .txt files, folders and JSON Lines; atomic JSON Lines out.
+
+Every record knows where it came from (``file:line``), so any error can name it, and a bad
+record never takes good ones with it: the caller decides to stop or to skip and count.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from boilerplate_ml.pages import open_binary
+
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".json", ".json.gz", ".ndjson")
+TEXT_SUFFIXES = (".txt",)
+STDIN = "-"
+
+
+class InputError(ValueError):
+    """A record that cannot be read; the message names the file and the line."""
+
+    def __init__(self, origin: str, reason: str) -> None:
+        self.origin, self.reason = origin, reason
+        super().__init__(f"{origin}: {reason}")
+
+
+@dataclass
+class Document:
+    """One page to clean: its text and the record it came in (all fields are written back)."""
+
+    origin: str
+    record: dict
+    text: str
+
+
+def _kind(path: str) -> str:
+    if path.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    if path.endswith(TEXT_SUFFIXES):
+        return "txt"
+    raise InputError(path, f"unsupported file type (expected {', '.join(TEXT_SUFFIXES + JSONL_SUFFIXES)})")
+
+
+def expand_inputs(inputs: list[str]) -> list[str]:
+    """Files as given, folders as their supported files (sorted, recursive); missing paths are errors."""
+    files: list[str] = []
+    for item in inputs:
+        path = Path(item)
+        if item == STDIN:
+            files.append(STDIN)
+        elif path.is_dir():
+            found = sorted(
+                str(p) for p in path.rglob("*") if p.is_file() and str(p).endswith(TEXT_SUFFIXES + JSONL_SUFFIXES)
+            )
+            if not found:
+                raise InputError(item, "folder holds no .txt or JSON Lines file")
+            files.extend(found)
+        elif path.is_file():
+            _kind(item)
+            files.append(item)
+        else:
+            raise InputError(item, "no such file or folder")
+    return files
+
+
+def read_documents(path: str, text_field: str = "text", stdin_format: str = "jsonl") -> Iterator[Document | InputError]:
+    """Yield each page of ``path``, or an :class:`InputError` in its place for a bad record."""
+    kind = stdin_format if path == STDIN else _kind(path)
+    if kind == "txt":
+        yield _read_text_file(path)
+        return
+    try:
+        handle: IO[bytes] = sys.stdin.buffer if path == STDIN else open_binary(path)
+    except OSError as error:
+        yield InputError(path, f"cannot open ({error.strerror})")
+        return
+    name = "<stdin>" if path == STDIN else path
+    try:
+        for line_number, raw in enumerate(handle, start=1):
+            if raw.strip():
+                yield _jsonl_document(raw, f"{name}:{line_number}", text_field)
+    except (OSError, EOFError) as error:  # truncated or corrupt gzip
+        yield InputError(name, f"cannot read past this point ({error})")
+    finally:
+        if path != STDIN:
+            handle.close()
+
+
+def _jsonl_document(raw: bytes, origin: str, text_field: str) -> Document | InputError:
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return InputError(origin, f"invalid UTF-8 at byte {error.start}")
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return InputError(origin, f"malformed JSON ({error.msg} at column {error.colno})")
+    if not isinstance(record, dict):
+        return InputError(origin, "record is not a JSON object")
+    if text_field not in record:
+        return InputError(origin, f"missing field {text_field!r}")
+    if not isinstance(record[text_field], str):
+        return InputError(origin, f"field {text_field!r} is not a string")
+    return Document(origin, record, record[text_field])
+
+
+def _read_text_file(path: str) -> Document | InputError:
+    try:
+        data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
+    except OSError as error:
+        return InputError(path, f"cannot read ({error.strerror})")
+    name = "<stdin>" if path == STDIN else path
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_number = data.count(b"\n", 0, error.start) + 1
+        return InputError(f"{name}:{line_number}", f"invalid UTF-8 at byte {error.start}")
+    return Document(name, {"path": name, "text": text}, text)
+
+
+class AtomicJsonlWriter:
+    """Writes JSON Lines to a temporary file that becomes ``path`` only on :meth:`commit`.
+
+    A run that stops half-way leaves no file that looks complete. ``-`` streams to stdout.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        if path == STDIN:
+            self._handle: IO[str] = sys.stdout
+            self._temp = None
+        else:
+            directory = os.path.dirname(os.path.abspath(path))
+            fd, self._temp = tempfile.mkstemp(prefix=".partial-", suffix=".jsonl", dir=directory)
+            self._handle = os.fdopen(fd, "w", encoding="utf-8")
+
+    def write(self, record: dict) -> None:
+        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def commit(self) -> None:
+        self._handle.flush()
+        if self._temp:
+            self._handle.close()
+            os.replace(self._temp, self.path)
+
+    def abort(self) -> None:
+        if self._temp:
+            self._handle.close()
+            os.unlink(self._temp)
+
+    def __enter__(self) -> AtomicJsonlWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()

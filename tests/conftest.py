@@ -1,0 +1,30 @@
+"""Shared fixtures: a tiny, untrained line classifier built from generated text in seconds."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from boilerplate_ml.modeling import BertShape, create_base_checkpoint, load_for_line_classification
+from boilerplate_ml.windows import WindowSpec
+from sample_data import generated_pages
+
+TINY_SHAPE = BertShape(layers=1, hidden=32, heads=2, intermediate=64, max_positions=128)
+#: Small windows so that ordinary test pages span several of them.
+TINY_SPEC = WindowSpec(line_tokens=8, tail_tokens=2, window_tokens=64, stride=0.5)
+
+
+@pytest.fixture(scope="session")
+def tiny_base_dir(tmp_path_factory) -> str:
+    texts = [text for page in generated_pages(20) for text in page.texts]
+    return str(create_base_checkpoint(texts, TINY_SHAPE, 600, tmp_path_factory.mktemp("base"), seed=0))
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tiny_base_dir, tmp_path_factory) -> str:
+    torch.manual_seed(0)
+    tokenizer, model = load_for_line_classification(tiny_base_dir, TINY_SPEC)
+    out = tmp_path_factory.mktemp("classifier")
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return str(out)

@@ -1,0 +1,40 @@
+"""Text written for the tests (the project ships no third-party text) and pages built from it."""
+
+from __future__ import annotations
+
+from boilerplate_ml.datagen.synth import Article, SynthConfig, synthesize_pages
+from boilerplate_ml.pages import Page
+
+LONG_PARAGRAPH = "这是一段专门为测试写的很长的正文段落，用来检验硬换行以后每一行仍然标为正文。" * 4
+
+ARTICLES = [
+    Article("a1", "城市公园今年新增三处步道", ["今年春天，城市公园新修了三处步道，方便市民散步。", "管理处表示，步道两旁还会种上本地树种。", LONG_PARAGRAPH]),
+    Article("a2", "社区图书馆延长开放时间", ["从下个月起，社区图书馆每天开放到晚上九点。", "馆长说，这是根据读者留言作出的调整。"]),
+    Article("a3", "学校食堂公开每周菜单", ["学校食堂开始在网上公布每周菜单。", "家长可以提前看到孩子每天吃什么。", "食堂还请家长代表每月来检查一次。"]),
+    Article("a4", "今天的天气真好，出去走走", ["今天的天气真好，出去走走。"]),
+]
+
+#: A hand-written page: menus, a dated source line, a three-paragraph article, a footer.
+PAGE_LINES = [
+    ("首页 新闻 体育 财经 科技 房产 汽车", "navigation"),
+    ("", None),
+    ("当前位置：首页 > 新闻 > 本地", "navigation"),
+    ("河边新建的自行车道本周开放", "content"),
+    ("2024-03-02 10:15  来源：本报", "metadata"),
+    ("\u3000\u3000", None),
+    ("\u3000\u3000本周一，河边新建的自行车道正式开放，全长十二公里，沿途设有六个休息点。", "content"),
+    ("", None),
+    ("", None),
+    ("  骑行爱好者说，这条路线风景很好，周末会带家人一起来。", "content"),
+    ("管理部门提醒市民注意安全，夜间骑行请打开车灯。\r", "content"),
+    ("分享到：微信 微博", "interaction"),
+    ("Copyright © 2024 示例网 版权所有 京ICP备00000000号", "footer"),
+]
+
+
+def handwritten_page() -> Page:
+    return Page("hand-1", "example.test", [t for t, _ in PAGE_LINES], [lab for _, lab in PAGE_LINES])
+
+
+def generated_pages(num_pages: int = 40, seed: int = 7) -> list[Page]:
+    return list(synthesize_pages(ARTICLES, SynthConfig(num_pages=num_pages, seed=seed)))

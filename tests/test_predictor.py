@@ -1,0 +1,71 @@
+"""Predictor: one prediction per line in order, byte-identical kept lines, settable keep rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from boilerplate_ml.predictor import LinePrediction, Predictor, join_kept
+from sample_data import generated_pages, handwritten_page
+
+
+@pytest.fixture(scope="module")
+def predictor(tiny_model_dir) -> Predictor:
+    return Predictor.from_pretrained(tiny_model_dir, device="cpu")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "\n\n\n", "  \n\u3000\n", "单独一行", "\n".join(f"第{i}行" for i in range(300)), "很长" * 50_000 + "\n尾行"],
+    ids=["empty", "blank-only", "whitespace-only", "one-line", "longer-than-window", "100k-char-line"],
+)
+def test_one_prediction_per_line_in_order(predictor, text):
+    predictions = predictor.predict(text)
+    assert [p.text for p in predictions] == text.split("\n")
+    for p in predictions:
+        if p.text.strip():
+            assert p.label is not None and 0.0 < p.score <= 1.0
+        else:
+            assert p.label is None and p.score is None and not p.keep
+
+
+def test_batch_equals_one_by_one(predictor):
+    texts = [page.text for page in generated_pages(6)] + ["", handwritten_page().text]
+    batch = predictor.predict_batch(texts)
+    assert batch == [predictor.predict(text) for text in texts]
+
+
+def test_threshold_zero_keeps_every_line_byte_for_byte(tiny_model_dir):
+    keep_all = Predictor.from_pretrained(tiny_model_dir, device="cpu", threshold=0.0)
+    page = handwritten_page()
+    cleaned = keep_all.clean(page.text)
+    non_blank = [t for t in page.texts if t.strip()]
+    assert [line for line in cleaned.split("\n") if line] == non_blank
+    assert "\r" in cleaned and "\u3000\u3000本周一" in cleaned, "whitespace and CR kept as they came"
+
+
+def test_keep_set_decides(tiny_model_dir):
+    every_label = Predictor.from_pretrained(
+        tiny_model_dir, device="cpu", keep_labels=["content", "navigation", "metadata", "footer",
+                                                    "interaction", "comment", "spam", "noise"], threshold=1.0 - 1e-6
+    )
+    assert all(p.keep for p in every_label.predict(handwritten_page().text) if p.text.strip())
+
+
+def test_bad_settings_are_refused(tiny_model_dir):
+    with pytest.raises(ValueError, match="unknown labels"):
+        Predictor.from_pretrained(tiny_model_dir, keep_labels=["article"])
+    with pytest.raises(ValueError, match="threshold"):
+        Predictor.from_pretrained(tiny_model_dir, threshold=1.5)
+    with pytest.raises(FileNotFoundError):
+        Predictor.from_pretrained("/nonexistent/model")
+
+
+def _p(text: str, keep: bool) -> LinePrediction:
+    return LinePrediction(text, None if not text.strip() else "content", None, keep)
+
+
+def test_join_kept_collapses_blank_runs_between_kept_lines_only():
+    lines = [_p("", False), _p("A ", True), _p("", False), _p("  ", False), _p("menu", False), _p("", False),
+             _p("B\r", True), _p("C", True), _p("", False), _p("footer", False)]
+    assert join_kept(lines) == "A \n\nB\r\nC"
+    assert join_kept([_p("menu", False)]) == ""
