@@ -104,8 +104,12 @@ def _build(cls: type, raw: object, where: str):
         if raw is None and type(None) in args:
             return None
         return _build(next(a for a in args if a is not type(None)), raw, where)
-    if cls is float and isinstance(raw, int) and not isinstance(raw, bool):
-        return float(raw)
+    if cls is float and isinstance(raw, (int, str)) and not isinstance(raw, bool):
+        # PyYAML reads 1e-3 (no dot) as a string; accept any number spelled as one.
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigError(f"{where}: expected float, got {raw!r}") from None
     if not isinstance(raw, cls) or (cls is int and isinstance(raw, bool)):
         raise ConfigError(f"{where}: expected {cls.__name__}, got {raw!r}")
     return raw

@@ -137,6 +137,7 @@ def pretrain(config: PretrainConfig, resume: bool = False) -> Path:
         seed=config.seed,
         bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported(),
         report_to="none",
+        dataloader_pin_memory=torch.cuda.is_available(),
     )
     trainer = Trainer(
         model=model,

@@ -102,6 +102,7 @@ def train(config: Config) -> Path:
         data_seed=config.seed,
         bf16=use_bf16,
         report_to="none",
+        dataloader_pin_memory=torch.cuda.is_available(),
         save_only_model=True,
     )
     trainer = Trainer(

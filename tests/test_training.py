@@ -1,0 +1,102 @@
+"""Tiny end-to-end runs on generated data: pretrain, fine-tune from a hub-like name, save, reload."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+
+import pytest
+
+from boilerplate_ml.config import load_config
+from boilerplate_ml.pages import write_pages
+from boilerplate_ml.predictor import Predictor
+from boilerplate_ml.pretraining import load_pretrain_config, pretrain
+from boilerplate_ml.training import train
+from sample_data import ARTICLES, generated_pages
+
+TINY_WINDOWS = "{line_tokens: 8, tail_tokens: 2, window_tokens: 64, stride: 0.5}"
+
+
+def _write_pages(tmp_path):
+    pages = generated_pages(24, seed=3)
+    write_pages(pages[:18], tmp_path / "train.jsonl")
+    write_pages(pages[18:], tmp_path / "test.jsonl")
+
+
+def _finetune_config(tmp_path, base: str) -> str:
+    path = tmp_path / "finetune.yaml"
+    path.write_text(
+        f"""
+name: tiny
+seed: 1
+output_dir: {tmp_path}/run
+export_dir: {tmp_path}/model
+data:
+  train: [{{path: {tmp_path}/train.jsonl, validate: true}}]
+  validation_fraction: 0.3
+  test: {tmp_path}/test.jsonl
+model:
+  base: {base}
+  shape: {{layers: 1, hidden: 32, heads: 2, intermediate: 64, max_positions: 64}}
+  vocab_size: 600
+  windows: {TINY_WINDOWS}
+training: {{max_steps: 4, eval_steps: 2, batch_size: 8, logging_steps: 1}}
+""",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def _check_exported(model_dir, tmp_path):
+    for name in ("model.safetensors", "tokenizer.json", "config.json", "metrics.json", "README.md"):
+        assert (model_dir / name).is_file(), name
+    metrics = json.loads((model_dir / "metrics.json").read_text())
+    assert 0.0 <= metrics["test"]["line_f1"] <= 1.0 and metrics["test"]["pages"] == 6
+    assert "line_f1" in metrics["validation"]
+    card = (model_dir / "README.md").read_text()
+    assert f"{tmp_path}/train.jsonl" in card and f"{metrics['test']['line_f1']:.3f}" in card
+    predictor = Predictor.from_pretrained(model_dir, device="cpu")
+    page = "首页 新闻\n\n" + "\n".join(ARTICLES[0].paragraphs)
+    assert [p.text for p in predictor.predict(page)] == page.split("\n")
+
+
+def test_finetune_from_scratch_saves_and_reloads(tmp_path):
+    _write_pages(tmp_path)
+    model_dir = train(load_config(_finetune_config(tmp_path, "null")))
+    _check_exported(model_dir, tmp_path)
+    assert (tmp_path / "run" / "base" / "tokenizer.json").is_file(), "built base is saved in HF format first"
+
+
+def test_pretrain_then_finetune_through_a_hub_like_name(tmp_path, monkeypatch):
+    _write_pages(tmp_path)
+    articles = tmp_path / "articles.jsonl.gz"
+    with gzip.open(articles, "wt", encoding="utf-8") as handle:
+        for article in ARTICLES * 3:
+            handle.write(json.dumps({"id": article.id, "title": article.title, "text": "\n".join(article.paragraphs)}, ensure_ascii=False) + "\n")
+    pretrain_yaml = tmp_path / "pretrain.yaml"
+    pretrain_yaml.write_text(
+        f"""
+name: tiny-base
+output_dir: {tmp_path}/pretrain
+export_dir: {tmp_path}/base-export
+corpus: {{articles: "{tmp_path}/*.jsonl.gz", max_articles_per_file: 12, pages: ["{tmp_path}/train.jsonl"], heldout_fraction: 0.2}}
+shape: {{layers: 1, hidden: 32, heads: 2, intermediate: 64, max_positions: 64}}
+vocab_size: 600
+windows: {TINY_WINDOWS}
+training: {{max_steps: 4, batch_size: 4, logging_steps: 1, eval_steps: 2, save_steps: 2}}
+""",
+        encoding="utf-8",
+    )
+    base = pretrain(load_pretrain_config(pretrain_yaml))
+    stats = json.loads((base / "pretrain_metrics.json").read_text())
+    assert stats["heldout_loss"] > 0 and 0.0 <= stats["heldout_masked_accuracy"] <= 1.0
+    assert (base / "mlm_loss.png").stat().st_size > 1000 and "Held-out MLM loss" in (base / "README.md").read_text()
+
+    # A hub id such as "hfl/rbt3" resolves to a local folder of that name first: same code path.
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(base, tmp_path / "hfl" / "rbt-tiny")
+    model_dir = train(load_config(_finetune_config(tmp_path, "hfl/rbt-tiny")))
+    _check_exported(model_dir, tmp_path)
+    assert not (tmp_path / "run" / "base").exists(), "a named base is used as it is, not rebuilt"
+    assert "hfl/rbt-tiny" in (model_dir / "README.md").read_text()
