@@ -178,3 +178,7 @@ def synth(articles, output, num_pages, articles_max, seed, traditional_rate) -> 
     config = SynthConfig(num_pages=num_pages, seed=seed, traditional_rate=traditional_rate)
     count = write_pages(synthesize_pages(pool, config), output)
     click.echo(f"{count} synthetic pages from {len(pool)} articles into {output}", err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -155,6 +155,7 @@ def pretrain(config: PretrainConfig, resume: bool = False) -> Path:
     trainer.model.to(torch.float32)
     trainer.save_model(str(export_dir))
     tokenizer.save_pretrained(str(export_dir))
+    (export_dir / "training_args.bin").unlink(missing_ok=True)  # a pickle; the card holds the config
     history = trainer.state.log_history
     stats = {
         "documents": len(documents),
@@ -198,10 +199,10 @@ def plot_loss_curve(history: list[dict], path: Path) -> None:
 
 
 def write_base_card(export_dir: Path, config: PretrainConfig, stats: dict) -> None:
+    # The closing evaluation repeats the last step with fresh masks; the table keeps that one.
+    by_step = {h["step"]: h for h in stats["log_history"] if "eval_loss" in h}
     curve = "\n".join(
-        f"| {h['step']} | {h['eval_loss']:.3f} | {h['eval_masked_accuracy']:.3f} |"
-        for h in stats["log_history"]
-        if "eval_loss" in h
+        f"| {step} | {h['eval_loss']:.3f} | {h['eval_masked_accuracy']:.3f} |" for step, h in by_step.items()
     )
     shape = config.shape
     text = f"""---

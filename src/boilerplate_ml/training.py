@@ -123,6 +123,7 @@ def train(config: Config) -> Path:
         shutil.rmtree(export_dir)
     trainer.model.to(torch.float32)
     trainer.save_model(str(export_dir))
+    (export_dir / "training_args.bin").unlink(missing_ok=True)  # a pickle; the card holds the config
     metrics = {
         "validation": {k.removeprefix("eval_"): v for k, v in validation_metrics.items()},
         "train_windows": len(train_set),
