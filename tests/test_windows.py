@@ -79,8 +79,8 @@ def test_windows_hold_lines_in_page_order_with_markers_in_place(tokenizer):
     for window in windows:
         assert window.input_ids[0] == tokenizer.cls_token_id and window.input_ids[-1] == tokenizer.sep_token_id
         assert len(window.input_ids) <= TINY_SPEC.window_tokens
-        for line, position in zip(window.line_indices, window.marker_positions):
-            assert window.input_ids[position : position + len(encoded[line])] == encoded[line]
+        for line, span in zip(window.line_indices, window.spans):
+            assert window.input_ids[span.start : span.stop] == encoded[line]
     assert len(owner) == 60 and owner == sorted(owner), "owners follow page order"
 
 

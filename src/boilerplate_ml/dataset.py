@@ -21,9 +21,10 @@ def windows_dataset(
 ) -> Dataset:
     """One row per window: ``input_ids`` and ``labels``.
 
-    With ``every_line`` each line is labelled in every window that holds it (more training
-    signal); without, only in the window that scores it at prediction time, so evaluation
-    counts each line once, exactly as the :class:`~boilerplate_ml.predictor.Predictor` sees it.
+    For training (``every_line``) every token of every line carries the line's label. For
+    evaluation only the marker of each line's scoring window does, so that a line is counted
+    once, in the window where the :class:`~boilerplate_ml.predictor.Predictor` reads it
+    (:func:`line_probabilities` averages over the rest of its span).
     """
     rows: dict[str, list] = {"input_ids": [], "labels": []}
     for page in pages:
@@ -32,9 +33,12 @@ def windows_dataset(
         windows, owner = build_windows(encoded, tokenizer, spec)
         for w, window in enumerate(windows):
             labels = [IGNORE] * len(window.input_ids)
-            for line, position in zip(window.line_indices, window.marker_positions):
-                if every_line or owner[line] == w:
-                    labels[position] = LABEL_TO_ID[page.labels[indices[line]]]
+            for line, span in zip(window.line_indices, window.spans):
+                label_id = LABEL_TO_ID[page.labels[indices[line]]]
+                if every_line:
+                    labels[span.start : span.stop] = [label_id] * len(span)
+                elif owner[line] == w:
+                    labels[span.start] = label_id
             rows["input_ids"].append(window.input_ids)
             rows["labels"].append(labels)
     return Dataset.from_dict(rows)

@@ -128,7 +128,7 @@ class Predictor:
             ).logits.float()
             probs = logits.softmax(dim=-1).cpu()
             for row, window in enumerate(batch):
-                scored[order[start + row]] = probs[row, window.marker_positions]
+                scored[order[start + row]] = torch.stack([probs[row, span].mean(dim=0) for span in window.spans])
         return scored
 
 

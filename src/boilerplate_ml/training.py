@@ -23,25 +23,35 @@ from boilerplate_ml.evaluation import LabelledLines, content_scores
 from boilerplate_ml.labels import LABELS
 from boilerplate_ml.modeling import create_base_checkpoint, load_for_line_classification
 from boilerplate_ml.pages import Page, read_pages, site_of
+from boilerplate_ml.windows import LINE_MARKERS
 from boilerplate_ml.predictor import Predictor
 
 logger = logging.getLogger(__name__)
 
 
-def compute_metrics(eval_prediction) -> dict[str, float]:
-    """Content scores over the labelled marker positions of the validation windows."""
-    predicted, labels = eval_prediction.predictions, eval_prediction.label_ids
-    mask = labels != IGNORE
-    gold = [LABELS[i] for i in labels[mask]]
-    pred = [LABELS[i] for i in predicted[mask]]
-    scores = content_scores(LabelledLines(gold, pred, [1] * len(gold)))
-    scores["accuracy"] = float(np.mean(np.array(gold) == np.array(pred)))
-    return {key: value for key, value in scores.items() if not key.startswith("char_")}
+def line_metrics(tokenizer):
+    """``compute_metrics`` for the Trainer: each labelled marker's line scored by its span's mean probability."""
+    boundaries = set(tokenizer.convert_tokens_to_ids(list(LINE_MARKERS))) | {tokenizer.sep_token_id}
+
+    def compute(eval_prediction) -> dict[str, float]:
+        probabilities, labels, inputs = eval_prediction.predictions, eval_prediction.label_ids, eval_prediction.inputs
+        gold, pred = [], []
+        for row, column in zip(*np.nonzero(labels != IGNORE)):
+            end = column + 1
+            while end < inputs.shape[1] and inputs[row, end] not in boundaries and inputs[row, end] != IGNORE:
+                end += 1
+            gold.append(LABELS[labels[row, column]])
+            pred.append(LABELS[int(probabilities[row, column:end].mean(axis=0).argmax())])
+        scores = content_scores(LabelledLines(gold, pred, [1] * len(gold)))
+        scores["accuracy"] = float(np.mean(np.array(gold) == np.array(pred)))
+        return {key: value for key, value in scores.items() if not key.startswith("char_")}
+
+    return compute
 
 
-def argmax_logits(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-    """Keep only class ids between evaluation steps, not the full logits."""
-    return logits.argmax(dim=-1)
+def softmax_logits(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Hand probabilities, not logits, to the metrics, which average them over each line."""
+    return logits.float().softmax(dim=-1)
 
 
 def load_training_pages(config: Config) -> tuple[list[Page], list[Page], dict]:
@@ -104,6 +114,7 @@ def train(config: Config) -> Path:
         report_to="none",
         dataloader_pin_memory=torch.cuda.is_available(),
         save_only_model=True,
+        include_for_metrics=["inputs"],
     )
     trainer = Trainer(
         model=model,
@@ -112,8 +123,8 @@ def train(config: Config) -> Path:
         eval_dataset=validation_set,
         data_collator=DataCollatorForTokenClassification(tokenizer, label_pad_token_id=IGNORE),
         processing_class=tokenizer,
-        compute_metrics=compute_metrics,
-        preprocess_logits_for_metrics=argmax_logits,
+        compute_metrics=line_metrics(tokenizer),
+        preprocess_logits_for_metrics=softmax_logits,
     )
     trainer.train()
     validation_metrics = trainer.evaluate()

@@ -7,6 +7,10 @@ because truncation would otherwise hide the strongest single cue. Consecutive li
 packed into windows of at most ``window_tokens``; windows overlap so that every line is read
 from a window where it has context on both sides, and it is scored from the one where it is
 most central. A line is tokenized once, however many windows contain it.
+
+Every token of a line is trained to predict the line's label, and a line's prediction is the mean
+of its tokens' probabilities: each character's embedding then learns its own cue (登录, ICP, 来源)
+directly, instead of waiting for attention to carry it to the marker.
 """
 
 from __future__ import annotations
@@ -107,11 +111,11 @@ def assign_lines(windows: Sequence[range], num_lines: int) -> list[int]:
 
 @dataclass
 class Window:
-    """One model input: token ids and, per packed line, its line index and marker position."""
+    """One model input: token ids and, per packed line, its line index and token span (marker first)."""
 
     input_ids: list[int]
     line_indices: list[int]
-    marker_positions: list[int]
+    spans: list[range]
 
 
 def build_windows(
@@ -122,12 +126,12 @@ def build_windows(
     plan = plan_windows([len(ids) for ids in encoded_lines], budget, spec.stride)
     windows = []
     for window in plan:
-        input_ids, markers = [tokenizer.cls_token_id], []
+        input_ids, spans = [tokenizer.cls_token_id], []
         for i in window:
-            markers.append(len(input_ids))
+            spans.append(range(len(input_ids), len(input_ids) + len(encoded_lines[i])))
             input_ids.extend(encoded_lines[i])
         input_ids.append(tokenizer.sep_token_id)
-        windows.append(Window(input_ids, list(window), markers))
+        windows.append(Window(input_ids, list(window), spans))
     return windows, assign_lines(plan, len(encoded_lines))
 
 
