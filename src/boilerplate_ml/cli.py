@@ -129,7 +129,7 @@ def evaluate(pages_file, model, device, batch_size) -> None:
         raise click.ClickException(str(error)) from None
     predictor = _load_predictor(model, device, (CONTENT,), 0.5, batch_size)
     predictions = predictor.predict_batch([page.text for page in pages], progress=True)
-    model_lines = LabelledLines.from_pages(pages, [[p.label for p in page] for page in predictions])
+    model_lines = LabelledLines.from_predictions(pages, predictions)
     systems = {"model": model_lines}
     systems.update({name: LabelledLines.from_pages(pages, baseline_labels(pages, rule)) for name, rule in BASELINES.items()})
     click.echo(f"{pages_file}: {len(pages)} pages, {len(model_lines.gold)} non-blank lines\n")

@@ -19,29 +19,43 @@ PUNCTUATION_MIN_CHARS = 10
 
 @dataclass
 class LabelledLines:
-    """Gold and predicted labels of every non-blank line of a page set, with the lines' lengths."""
+    """Gold labels of every non-blank line of a page set, with a system's labels, keep decisions and the lines' lengths."""
 
     gold: list[str]
     predicted: list[str]
+    kept: list[bool]
     chars: list[int]
 
     @classmethod
-    def from_pages(cls, pages: Sequence[Page], predicted: Sequence[Sequence[str | None]]) -> LabelledLines:
-        gold, pred, chars = [], [], []
-        for page, labels in zip(pages, predicted, strict=True):
-            for text, gold_label, label in zip(page.texts, page.labels, labels, strict=True):
+    def from_pages(
+        cls, pages: Sequence[Page], predicted: Sequence[Sequence[str | None]], kept: Sequence[Sequence[bool]] | None = None
+    ) -> LabelledLines:
+        """Without ``kept``, a line counts as kept when its label is ``content``."""
+        if kept is None:
+            kept = [[label == CONTENT for label in labels] for labels in predicted]
+        lines = cls([], [], [], [])
+        for page, labels, keeps in zip(pages, predicted, kept, strict=True):
+            for text, gold_label, label, keep in zip(page.texts, page.labels, labels, keeps, strict=True):
                 if gold_label is None:
                     continue
-                gold.append(gold_label)
-                pred.append(label or "")
-                chars.append(len(text.strip()))
-        return cls(gold, pred, chars)
+                lines.gold.append(gold_label)
+                lines.predicted.append(label or "")
+                lines.kept.append(keep)
+                lines.chars.append(len(text.strip()))
+        return lines
+
+    @classmethod
+    def from_predictions(cls, pages: Sequence[Page], predictions: Sequence[Sequence]) -> LabelledLines:
+        """Score what the Predictor keeps (its ``keep``), not just its top label."""
+        return cls.from_pages(
+            pages, [[p.label for p in page] for page in predictions], [[p.keep for p in page] for page in predictions]
+        )
 
 
 def content_scores(lines: LabelledLines) -> dict[str, float]:
     """Precision, recall and F1 of keeping content, per line and weighted by characters."""
     gold = np.array([g == CONTENT for g in lines.gold])
-    kept = np.array([p == CONTENT for p in lines.predicted])
+    kept = np.array(lines.kept)
     scores = {}
     for prefix, weights in (("line", None), ("char", np.array(lines.chars, dtype=float))):
         p, r, f, _ = precision_recall_fscore_support(

@@ -20,7 +20,7 @@ from boilerplate_ml.card import write_model_card
 from boilerplate_ml.config import Config, config_to_dict
 from boilerplate_ml.dataset import IGNORE, split_by_site, weighted, windows_dataset
 from boilerplate_ml.evaluation import LabelledLines, content_scores
-from boilerplate_ml.labels import LABELS
+from boilerplate_ml.labels import CONTENT, LABEL_TO_ID, LABELS
 from boilerplate_ml.modeling import create_base_checkpoint, load_for_line_classification
 from boilerplate_ml.pages import Page, read_pages, site_of
 from boilerplate_ml.windows import LINE_MARKERS
@@ -35,14 +35,16 @@ def line_metrics(tokenizer):
 
     def compute(eval_prediction) -> dict[str, float]:
         probabilities, labels, inputs = eval_prediction.predictions, eval_prediction.label_ids, eval_prediction.inputs
-        gold, pred = [], []
+        gold, pred, kept = [], [], []
         for row, column in zip(*np.nonzero(labels != IGNORE)):
             end = column + 1
             while end < inputs.shape[1] and inputs[row, end] not in boundaries and inputs[row, end] != IGNORE:
                 end += 1
+            line_probabilities = probabilities[row, column:end].mean(axis=0)
             gold.append(LABELS[labels[row, column]])
-            pred.append(LABELS[int(probabilities[row, column:end].mean(axis=0).argmax())])
-        scores = content_scores(LabelledLines(gold, pred, [1] * len(gold)))
+            pred.append(LABELS[int(line_probabilities.argmax())])
+            kept.append(bool(line_probabilities[LABEL_TO_ID[CONTENT]] >= 0.5))  # the Predictor's default rule
+        scores = content_scores(LabelledLines(gold, pred, kept, [1] * len(gold)))
         scores["accuracy"] = float(np.mean(np.array(gold) == np.array(pred)))
         return {key: value for key, value in scores.items() if not key.startswith("char_")}
 
@@ -141,16 +143,20 @@ def train(config: Config) -> Path:
         "epochs_run": trainer.state.epoch,
         "best_checkpoint": trainer.state.best_model_checkpoint,
         "log_history": trainer.state.log_history,
+        "data": data_summary,
     }
     if config.data.test:
-        test_pages = list(read_pages(config.data.test))
-        predictor = Predictor.from_pretrained(export_dir)
-        predictions = predictor.predict_batch([page.text for page in test_pages])
-        lines = LabelledLines.from_pages(test_pages, [[p.label for p in page] for page in predictions])
-        metrics["test"] = {"path": config.data.test, "pages": len(test_pages), **content_scores(lines)}
+        metrics["test"] = score_test_pages(export_dir, config.data.test)
     with open(export_dir / "metrics.json", "w", encoding="utf-8") as handle:
         json.dump(metrics, handle, indent=2, ensure_ascii=False)
     with open(export_dir / "training_config.json", "w", encoding="utf-8") as handle:
         json.dump(config_to_dict(config), handle, indent=2, ensure_ascii=False)
     write_model_card(export_dir, config, data_summary, metrics, base)
     return export_dir
+
+
+def score_test_pages(model_dir: Path, test_path: str) -> dict:
+    """Content scores of what the exported model keeps on labelled test pages (the Predictor's defaults)."""
+    test_pages = list(read_pages(test_path))
+    predictions = Predictor.from_pretrained(model_dir).predict_batch([page.text for page in test_pages])
+    return {"path": test_path, "pages": len(test_pages), **content_scores(LabelledLines.from_predictions(test_pages, predictions))}

@@ -1,0 +1,34 @@
+"""Print a Markdown table of the test scores that training runs wrote to their metrics.json.
+
+    python scripts/report_runs.py runs/human-random/model runs/human-pretrained/model …
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model_dirs", nargs="+", help="exported model folders holding metrics.json")
+    args = parser.parse_args(argv)
+    print("| run | training sources (weight) | steps | validation line F1 | test line P | test line R | test line F1 | test char F1 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for model_dir in args.model_dirs:
+        metrics = json.loads((Path(model_dir) / "metrics.json").read_text(encoding="utf-8"))
+        config = json.loads((Path(model_dir) / "training_config.json").read_text(encoding="utf-8"))
+        sources = ", ".join(f"{Path(s['path']).name} ({s['weight']:g})" for s in config["data"]["train"])
+        steps = max(h.get("step", 0) for h in metrics["log_history"])
+        test, validation = metrics["test"], metrics["validation"]
+        print(
+            f"| {config['name']} | {sources} | {steps} | {validation['line_f1']:.3f} | {test['line_precision']:.3f} "
+            f"| {test['line_recall']:.3f} | {test['line_f1']:.3f} | {test['char_f1']:.3f} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
