@@ -1,0 +1,43 @@
+"""The model in models/ loads by default, cleans a page losslessly and holds its quality floor."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from boilerplate_ml import Predictor
+from boilerplate_ml.evaluation import LabelledLines, content_scores
+from boilerplate_ml.predictor import DEFAULT_MODEL_DIR
+from sample_data import generated_pages, handwritten_page
+
+FLOORS = json.loads((Path(__file__).parent / "quality_floor.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Predictor:
+    return Predictor.from_pretrained(device="cpu")
+
+
+def test_shipped_model_is_small_enough_for_a_laptop():
+    size = sum(f.stat().st_size for f in DEFAULT_MODEL_DIR.iterdir())
+    assert size <= 30 * 1024 * 1024
+    assert (DEFAULT_MODEL_DIR / "README.md").is_file() and (DEFAULT_MODEL_DIR / "metrics.json").is_file()
+
+
+def test_shipped_model_cleans_a_page_keeping_lines_byte_for_byte(shipped):
+    page = handwritten_page()
+    cleaned = shipped.clean(page.text)
+    kept = [line for line in cleaned.split("\n") if line]
+    assert kept, "the article's body paragraphs should survive"
+    assert all(line in page.texts for line in kept), "kept lines come out exactly as they came in"
+    assert "Copyright © 2024 示例网 版权所有 京ICP备00000000号" not in kept
+    assert "首页 新闻 体育 财经 科技 房产 汽车" not in kept
+
+
+def test_quality_floor_on_generated_pages(shipped):
+    pages = generated_pages(40, seed=11)
+    scores = content_scores(LabelledLines.from_predictions(pages, shipped.predict_batch([p.text for p in pages])))
+    assert scores["line_f1"] >= FLOORS["line_f1"], scores
+    assert scores["char_f1"] >= FLOORS["char_f1"], scores
