@@ -80,7 +80,7 @@ class Config:
     export_dir: str | None = None
 
 
-def _build(cls: type, raw: object, where: str):
+def build_dataclass(cls: type, raw: object, where: str):
     """Construct dataclass ``cls`` from plain YAML data, rejecting unknown or missing keys."""
     if dataclasses.is_dataclass(cls):
         if not isinstance(raw, dict):
@@ -90,7 +90,7 @@ def _build(cls: type, raw: object, where: str):
         unknown = set(raw) - known
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(known)}")
-        kwargs = {key: _build(hints[key], value, f"{where}.{key}") for key, value in raw.items()}
+        kwargs = {key: build_dataclass(hints[key], value, f"{where}.{key}") for key, value in raw.items()}
         try:
             return cls(**kwargs)
         except TypeError as error:
@@ -99,11 +99,11 @@ def _build(cls: type, raw: object, where: str):
     if origin is list:
         if not isinstance(raw, list):
             raise ConfigError(f"{where}: expected a list")
-        return [_build(args[0], item, f"{where}[{i}]") for i, item in enumerate(raw)]
+        return [build_dataclass(args[0], item, f"{where}[{i}]") for i, item in enumerate(raw)]
     if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
         if raw is None and type(None) in args:
             return None
-        return _build(next(a for a in args if a is not type(None)), raw, where)
+        return build_dataclass(next(a for a in args if a is not type(None)), raw, where)
     if cls is float and isinstance(raw, (int, str)) and not isinstance(raw, bool):
         # PyYAML reads 1e-3 (no dot) as a string; accept any number spelled as one.
         try:
@@ -122,7 +122,7 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(f"config file not found: {path}")
     with open(path, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
-    config = _build(Config, raw, path.name)
+    config = build_dataclass(Config, raw, path.name)
     check_paths(config)
     return config
 

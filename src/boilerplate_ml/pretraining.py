@@ -23,7 +23,7 @@ import torch
 from datasets import Dataset
 from transformers import BertForMaskedLM, DataCollatorForLanguageModeling, Trainer, TrainingArguments, set_seed
 
-from boilerplate_ml.config import ConfigError, _build, config_to_dict
+from boilerplate_ml.config import ConfigError, build_dataclass, config_to_dict
 from boilerplate_ml.modeling import BertShape
 from boilerplate_ml.pages import read_pages
 from boilerplate_ml.tokenizer import train_wordpiece_tokenizer
@@ -76,7 +76,7 @@ def load_pretrain_config(path: str | Path) -> PretrainConfig:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
-    config = _build(PretrainConfig, yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
+    config = build_dataclass(PretrainConfig, yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
     if not glob.glob(config.corpus.articles):
         raise ConfigError(f"corpus.articles matches no file: {config.corpus.articles}")
     for file in config.corpus.pages:
