@@ -6,7 +6,6 @@ import gzip
 import json
 import shutil
 
-import pytest
 
 from boilerplate_ml.config import load_config
 from boilerplate_ml.pages import write_pages

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from boilerplate_ml.datagen.synth import Article, SynthConfig, load_articles, synthesize_pages
+from boilerplate_ml.datagen.synth import SynthConfig, load_articles, synthesize_pages
 from boilerplate_ml.labels import LABELS, is_blank
 from boilerplate_ml.pages import page_from_record
 from sample_data import ARTICLES, LONG_PARAGRAPH
