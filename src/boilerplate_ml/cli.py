@@ -11,6 +11,7 @@ from tqdm.auto import tqdm
 
 from boilerplate_ml.documents import AtomicJsonlWriter, Document, InputError, expand_inputs, read_documents
 from boilerplate_ml.labels import CONTENT, LABELS
+from boilerplate_ml.predictor import DEFAULT_THRESHOLD
 
 #: Pages predicted together: enough to fill many batches of windows, little enough to stream.
 PAGES_PER_CHUNK = 64
@@ -55,7 +56,7 @@ def _documents(files: list[str], text_field: str, stdin_format: str) -> Iterator
 @click.option("--device", default=None, help="cpu, cuda, cuda:1 … (default: CUDA if present).")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1), help="Windows per forward pass.")
 @click.option("--keep", multiple=True, type=click.Choice(LABELS), help="Labels to keep (repeatable; default: content).")
-@click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1), help="Keep a line when P(kept labels) reaches this.")
+@click.option("--threshold", default=DEFAULT_THRESHOLD, show_default=True, type=click.FloatRange(0, 1), help="Keep a line when P(kept labels) reaches this.")
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True,
               help="fail: stop at the first bad record and write nothing; skip: go on and report what was skipped.")
 @click.option("--stdin-format", type=click.Choice(["jsonl", "txt"]), default="jsonl", show_default=True,
@@ -127,7 +128,7 @@ def evaluate(pages_file, model, device, batch_size) -> None:
         pages = list(read_pages(pages_file))
     except (PageFormatError, OSError) as error:
         raise click.ClickException(str(error)) from None
-    predictor = _load_predictor(model, device, (CONTENT,), 0.5, batch_size)
+    predictor = _load_predictor(model, device, (CONTENT,), DEFAULT_THRESHOLD, batch_size)
     predictions = predictor.predict_batch([page.text for page in pages], progress=True)
     model_lines = LabelledLines.from_predictions(pages, predictions)
     systems = {"model": model_lines}

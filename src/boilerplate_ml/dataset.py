@@ -24,7 +24,7 @@ def windows_dataset(
     For training (``every_line``) every token of every line carries the line's label. For
     evaluation only the marker of each line's scoring window does, so that a line is counted
     once, in the window where the :class:`~boilerplate_ml.predictor.Predictor` reads it
-    (:func:`line_probabilities` averages over the rest of its span).
+    (the metrics in :func:`~boilerplate_ml.training.line_metrics` average over the rest of its span).
     """
     rows: dict[str, list] = {"input_ids": [], "labels": []}
     for page in pages:

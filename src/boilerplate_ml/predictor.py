@@ -15,6 +15,8 @@ from boilerplate_ml.windows import Window, WindowSpec, build_windows, content_li
 
 #: The model that ships in the repository and is used when no path is given.
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "bpml-zh-small"
+#: Keep a line when its kept labels are more likely than not: the binary decision, not the 8-way argmax.
+DEFAULT_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class Predictor:
         spec: WindowSpec,
         device: str | torch.device = "cpu",
         keep_labels: Iterable[str] = (CONTENT,),
-        threshold: float = 0.5,
+        threshold: float = DEFAULT_THRESHOLD,
         batch_size: int = 32,
     ) -> None:
         unknown = set(keep_labels) - set(LABELS)

@@ -24,7 +24,7 @@ from boilerplate_ml.labels import CONTENT, LABEL_TO_ID, LABELS
 from boilerplate_ml.modeling import create_base_checkpoint, load_for_line_classification
 from boilerplate_ml.pages import Page, read_pages, site_of
 from boilerplate_ml.windows import LINE_MARKERS
-from boilerplate_ml.predictor import Predictor
+from boilerplate_ml.predictor import DEFAULT_THRESHOLD, Predictor
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def line_metrics(tokenizer):
             line_probabilities = probabilities[row, column:end].mean(axis=0)
             gold.append(LABELS[labels[row, column]])
             pred.append(LABELS[int(line_probabilities.argmax())])
-            kept.append(bool(line_probabilities[LABEL_TO_ID[CONTENT]] >= 0.5))  # the Predictor's default rule
+            kept.append(bool(line_probabilities[LABEL_TO_ID[CONTENT]] >= DEFAULT_THRESHOLD))
         scores = content_scores(LabelledLines(gold, pred, kept, [1] * len(gold)))
         scores["accuracy"] = float(np.mean(np.array(gold) == np.array(pred)))
         return {key: value for key, value in scores.items() if not key.startswith("char_")}
