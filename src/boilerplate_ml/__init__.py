@@ -1,6 +1,15 @@
 """boilerplate-ml: keep the article lines of Chinese web pages, drop boilerplate and spam."""
 
 from boilerplate_ml.labels import LABELS
-from boilerplate_ml.predictor import LinePrediction, Predictor
 
 __all__ = ["LABELS", "LinePrediction", "Predictor"]
+
+
+def __getattr__(name: str):
+    # Imported on first use: the predictor pulls in torch and transformers, which would make
+    # every `boilerplate-ml --help` and every data-only import pay seconds of start-up.
+    if name in ("LinePrediction", "Predictor"):
+        from boilerplate_ml import predictor
+
+        return getattr(predictor, name)
+    raise AttributeError(f"module 'boilerplate_ml' has no attribute {name!r}")

@@ -10,8 +10,7 @@ import click
 from tqdm.auto import tqdm
 
 from boilerplate_ml.documents import AtomicJsonlWriter, Document, InputError, expand_inputs, read_documents
-from boilerplate_ml.labels import CONTENT, LABELS
-from boilerplate_ml.predictor import DEFAULT_THRESHOLD
+from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS
 
 #: Pages predicted together: enough to fill many batches of windows, little enough to stream.
 PAGES_PER_CHUNK = 64

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from boilerplate_ml.pages import open_binary
+from boilerplate_ml.pages import open_binary, parse_json_line
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".json", ".json.gz", ".ndjson")
 TEXT_SUFFIXES = (".txt",)
@@ -94,13 +94,9 @@ def read_documents(path: str, text_field: str = "text", stdin_format: str = "jso
 
 def _jsonl_document(raw: bytes, origin: str, text_field: str) -> Document | InputError:
     try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return InputError(origin, f"invalid UTF-8 at byte {error.start}")
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        return InputError(origin, f"malformed JSON ({error.msg} at column {error.colno})")
+        record = parse_json_line(raw)
+    except ValueError as error:
+        return InputError(origin, str(error))
     if not isinstance(record, dict):
         return InputError(origin, "record is not a JSON object")
     if text_field not in record:

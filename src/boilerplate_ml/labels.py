@@ -1,4 +1,4 @@
-"""The label set of ../shared/LABELS.md and the one rule for blank lines."""
+"""The label set of ../shared/LABELS.md, the one rule for blank lines and the default keep threshold."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ LABELS: tuple[str, ...] = (
     "noise",
 )
 LABEL_TO_ID: dict[str, int] = {label: i for i, label in enumerate(LABELS)}
+
+#: Keep a line when its kept labels are more likely than not: the binary decision, not the 8-way argmax.
+DEFAULT_THRESHOLD = 0.5
 
 
 def is_blank(line: str) -> bool:

@@ -48,12 +48,14 @@ def open_binary(path: str | Path) -> IO[bytes]:
     return gzip.open(path, "rb") if str(path).endswith(".gz") else open(path, "rb")
 
 
-def decode_line(raw: bytes, path: str | Path, line_number: int) -> str:
-    """Decode one line of UTF-8, naming file and line when it is not valid."""
+def parse_json_line(raw: bytes) -> object:
+    """Decode one JSON Lines record; the ValueError says what is wrong, callers add file and line."""
     try:
-        return raw.decode("utf-8")
+        return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
-        raise PageFormatError(path, line_number, f"invalid UTF-8 at byte {error.start}") from None
+        raise ValueError(f"invalid UTF-8 at byte {error.start}") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"malformed JSON ({error.msg} at column {error.colno})") from None
 
 
 def page_from_record(record: object, path: str | Path = "<record>", line_number: int = 0) -> Page:
@@ -93,13 +95,12 @@ def read_pages(path: str | Path) -> Iterator[Page]:
     """Yield the pages of a JSON Lines file (plain or .gz), failing on the first bad record."""
     with open_binary(path) as handle:
         for line_number, raw in enumerate(handle, start=1):
-            line = decode_line(raw, path, line_number)
-            if not line.strip():
+            if not raw.strip():
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise PageFormatError(path, line_number, f"malformed JSON ({error.msg})") from None
+                record = parse_json_line(raw)
+            except ValueError as error:
+                raise PageFormatError(path, line_number, str(error)) from None
             yield page_from_record(record, path, line_number)
 
 

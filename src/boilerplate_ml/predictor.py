@@ -9,14 +9,12 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from boilerplate_ml.labels import CONTENT, LABELS, is_blank
+from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS, is_blank
 from boilerplate_ml.modeling import load_line_classifier
 from boilerplate_ml.windows import Window, WindowSpec, build_windows, content_lines, encode_lines
 
 #: The model that ships in the repository and is used when no path is given.
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "bpml-zh-small"
-#: Keep a line when its kept labels are more likely than not: the binary decision, not the 8-way argmax.
-DEFAULT_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,11 @@ from boilerplate_ml.card import write_model_card
 from boilerplate_ml.config import Config, config_to_dict
 from boilerplate_ml.dataset import IGNORE, split_by_site, weighted, windows_dataset
 from boilerplate_ml.evaluation import LabelledLines, content_scores
-from boilerplate_ml.labels import CONTENT, LABEL_TO_ID, LABELS
+from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABEL_TO_ID, LABELS
 from boilerplate_ml.modeling import create_base_checkpoint, load_for_line_classification
 from boilerplate_ml.pages import Page, read_pages, site_of
 from boilerplate_ml.windows import LINE_MARKERS
-from boilerplate_ml.predictor import DEFAULT_THRESHOLD, Predictor
+from boilerplate_ml.predictor import Predictor
 
 logger = logging.getLogger(__name__)
 

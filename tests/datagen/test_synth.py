@@ -87,3 +87,17 @@ def test_load_articles_samples_and_splits_untitled_text(tmp_path):
     untitled = next(a for a in articles if a.id == "2")
     assert untitled.title == "没有标题也没有分段的文章" and len(untitled.paragraphs) > 1
     assert load_articles([path], 10, seed=0) == articles
+
+
+def test_blog_pages_carry_recommendation_feeds_of_article_prose_labelled_navigation():
+    """A feed entry is another article's title then a teaser of its opening prose: both navigation."""
+    titles = {article.title for article in ARTICLES}
+    openings = {"".join(article.paragraphs)[:40] for article in ARTICLES}
+    teaser_labels = []
+    for page in generate(num_pages=40, kind_weights={"blog": 1.0}):
+        lines = [(text, label) for text, label in zip(page.texts, page.labels) if label]
+        for (text, label), (next_text, next_label) in zip(lines, lines[1:]):
+            if label == "navigation" and text in titles and next_text[:40] in openings:
+                teaser_labels.append(next_label)
+    assert teaser_labels, "no recommendation feed in 40 blog pages"
+    assert set(teaser_labels) == {"navigation"}

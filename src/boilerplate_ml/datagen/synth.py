@@ -465,10 +465,31 @@ def _split_in(lines: list[Line], rng: random.Random) -> tuple[list[Line], list[L
 def _related(ctx: _Context, page: _PageBuilder, own_title: str | None) -> None:
     rng = ctx.rng
     page.one(rng.choice(lib.RELATED_HEADINGS), "navigation")
+    if rng.random() < 0.35:
+        page.add(_recommendation_feed(ctx))
+        return
     titles = ctx.other_titles(rng.randint(4, 12))
     if own_title and rng.random() < 0.2:
         titles.insert(rng.randint(0, len(titles)), own_title)
     page.items([ctx.headline(t) for t in titles], "navigation", inline=False)
+
+
+def _recommendation_feed(ctx: _Context) -> list[Line]:
+    """Recommended articles as title, a teaser of their opening prose and sometimes tags: all navigation.
+
+    The teasers read like body text, so only their place after the article and their rhythm
+    (title, teaser, title, teaser) tell them apart; feeds like this follow many blog and Q&A posts.
+    """
+    rng = ctx.rng
+    lines: list[Line] = []
+    with_tags = rng.random() < 0.4
+    for article in rng.sample(ctx.articles, min(rng.randint(4, 15), len(ctx.articles))):
+        lines.append((article.title, "navigation"))
+        teaser = "".join(article.paragraphs)[: rng.randint(40, 120)]
+        lines.append((teaser + rng.choice(("", "...", "…", "")), "navigation"))
+        if with_tags:
+            lines.append((" ".join(rng.sample(lib.BLOG_CATEGORIES, rng.randint(2, 4))), "navigation"))
+    return lines
 
 
 def _comments(ctx: _Context, page: _PageBuilder, n: int) -> None:
@@ -633,6 +654,9 @@ def _blog(ctx: _Context, page: _PageBuilder, article: Article) -> None:
     if rng.random() < 0.5:
         before, after = rng.choice(lib.PREV_NEXT)
         page.add([(before + ctx.other_titles(1)[0], "navigation"), (after + ctx.other_titles(1)[0], "navigation")])
+    if rng.random() < 0.45:
+        page.one(rng.choice(lib.RELATED_HEADINGS), "navigation")
+        page.add(_recommendation_feed(ctx))
     if rng.random() < 0.55:
         n = rng.randint(1, 12)
         page.one(f"评论 ({n})" if rng.random() < 0.5 else "发表评论", "interaction")
