@@ -23,7 +23,7 @@ def _write_pages(tmp_path):
     write_pages(pages[18:], tmp_path / "test.jsonl")
 
 
-def _finetune_config(tmp_path, base: str) -> str:
+def _finetune_config(tmp_path, base: str, select_best: bool = True) -> str:
     path = tmp_path / "finetune.yaml"
     path.write_text(
         f"""
@@ -40,7 +40,7 @@ model:
   shape: {{layers: 1, hidden: 32, heads: 2, intermediate: 64, max_positions: 64}}
   vocab_size: 600
   windows: {TINY_WINDOWS}
-training: {{max_steps: 4, eval_steps: 2, batch_size: 8, logging_steps: 1}}
+training: {{max_steps: 4, eval_steps: 2, batch_size: 8, logging_steps: 1, select_best: {str(select_best).lower()}}}
 """,
         encoding="utf-8",
     )
@@ -64,6 +64,7 @@ def test_finetune_from_scratch_saves_and_reloads(tmp_path):
     _write_pages(tmp_path)
     model_dir = train(load_config(_finetune_config(tmp_path, "null")))
     _check_exported(model_dir, tmp_path)
+    assert "checkpoint-" in json.loads((model_dir / "metrics.json").read_text())["exported_checkpoint"]
     assert (tmp_path / "run" / "base" / "tokenizer.json").is_file(), "built base is saved in HF format first"
 
 
@@ -95,7 +96,8 @@ training: {{max_steps: 4, batch_size: 4, logging_steps: 1, eval_steps: 2, save_s
     # A hub id such as "hfl/rbt3" resolves to a local folder of that name first: same code path.
     monkeypatch.chdir(tmp_path)
     shutil.copytree(base, tmp_path / "hfl" / "rbt-tiny")
-    model_dir = train(load_config(_finetune_config(tmp_path, "hfl/rbt-tiny")))
+    model_dir = train(load_config(_finetune_config(tmp_path, "hfl/rbt-tiny", select_best=False)))
     _check_exported(model_dir, tmp_path)
+    assert json.loads((model_dir / "metrics.json").read_text())["exported_checkpoint"] == "last (step 4)"
     assert not (tmp_path / "run" / "base").exists(), "a named base is used as it is, not rebuilt"
     assert "hfl/rbt-tiny" in (model_dir / "README.md").read_text()

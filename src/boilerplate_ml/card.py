@@ -57,7 +57,7 @@ A line classifier for Chinese web pages in plain text (one line per block, Commo
 style): every non-blank line gets one of `content`, `navigation`, `metadata`, `footer`,
 `interaction`, `comment`, `spam`, `noise`. Consecutive lines are packed into windows of at most
 {config.model.windows.window_tokens} tokens, each line opened by a length marker and cut to
-{config.model.windows.line_tokens} tokens; the label is read at the marker. Use it with
+{config.model.windows.line_tokens} tokens; a line's label probabilities are the mean over its tokens. Use it with
 `boilerplate_ml.Predictor.from_pretrained("{export_dir}")` or `boilerplate-ml clean --model {export_dir}`.
 
 ## Base
@@ -66,13 +66,13 @@ style): every non-blank line gets one of `content`, `navigation`, `metadata`, `f
 ## Training data
 {sources}
 
-Validation (best epoch chosen on it): {data['validation_pages']} pages from the held-out sites
+Validation ({"the exported checkpoint is the best on it" if config.training.select_best else "watched only; the last checkpoint is exported"}): {data['validation_pages']} pages from the held-out sites
 {", ".join(data['validation_sites'])}, removed from every training source.
 
 ## Metrics (content kept vs dropped)
 {_table(score_rows)}
 
-Epochs run: {metrics['epochs_run']:g}; seed {config.seed}.
+Epochs run: {metrics['epochs_run']:g}; exported checkpoint: {metrics['exported_checkpoint']}; seed {config.seed}.
 
 ## Config
 ```json

@@ -60,6 +60,9 @@ class TrainingConfig:
     warmup_ratio: float = 0.06
     #: The validation figure that picks the best epoch: content F1 per line, the acceptance measure.
     metric_for_best_model: str = "line_f1"
+    #: Export the checkpoint that scored best on the validation sites (True) or the last one.
+    #: With few validation sites the score swings more between checkpoints than training moves it.
+    select_best: bool = True
     logging_steps: int = 50
     #: Evaluate (and checkpoint) every this many steps; None: at the end of each epoch.
     eval_steps: int | None = None

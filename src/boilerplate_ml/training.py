@@ -106,7 +106,7 @@ def train(config: Config) -> Path:
         eval_steps=config.training.eval_steps,
         save_steps=config.training.eval_steps,
         save_total_limit=2,
-        load_best_model_at_end=True,
+        load_best_model_at_end=config.training.select_best,
         metric_for_best_model=config.training.metric_for_best_model,
         greater_is_better=True,
         logging_steps=config.training.logging_steps,
@@ -141,7 +141,9 @@ def train(config: Config) -> Path:
         "validation": {k.removeprefix("eval_"): v for k, v in validation_metrics.items()},
         "train_windows": len(train_set),
         "epochs_run": trainer.state.epoch,
-        "best_checkpoint": trainer.state.best_model_checkpoint,
+        "exported_checkpoint": (
+            trainer.state.best_model_checkpoint if config.training.select_best else f"last (step {trainer.state.global_step})"
+        ),
         "log_history": trainer.state.log_history,
         "data": data_summary,
     }
