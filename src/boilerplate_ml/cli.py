@@ -162,6 +162,22 @@ def prepare_html(html_dir, index_path, output, report, seed, min_coverage) -> No
     click.echo(f"{kept} pages labelled into {output}; {len(reports) - kept} skipped (reasons in {report})", err=True)
 
 
+@main.command("apply-labels")
+@click.argument("html_dir")
+@click.option("--labels", "labels_dir", required=True, help="Folder of <id>.labels files (line ranges and labels).")
+@click.option("--index", "index_path", required=True, help="index.jsonl giving each page's site.")
+@click.option("-o", "--output", required=True, help="Labelled pages (LABELS.md JSON Lines) to write.")
+def apply_labels(html_dir, labels_dir, index_path, output) -> None:
+    """Rebuild annotated pages: re-extract each HTML page in HTML_DIR and attach its label file."""
+    from boilerplate_ml.datagen.annotations import AnnotationError, build_annotated_pages
+
+    try:
+        pages = build_annotated_pages(html_dir, labels_dir, index_path, output)
+    except AnnotationError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{len(pages)} annotated pages written to {output}", err=True)
+
+
 @main.command()
 @click.argument("articles", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, help="Synthetic labelled pages (LABELS.md JSON Lines) to write.")
