@@ -32,7 +32,7 @@ seed: 1
 output_dir: {tmp_path}/run
 export_dir: {tmp_path}/model
 data:
-  train: [{{path: {tmp_path}/train.jsonl, validate: true}}]
+  train: [{{path: {tmp_path}/train.jsonl, validate: true, about: generated test pages}}]
   validation_fraction: 0.3
   test: {tmp_path}/test.jsonl
 model:
@@ -55,6 +55,7 @@ def _check_exported(model_dir, tmp_path):
     assert "line_f1" in metrics["validation"]
     card = (model_dir / "README.md").read_text()
     assert f"{tmp_path}/train.jsonl" in card and f"{metrics['test']['line_f1']:.3f}" in card
+    assert "| generated test pages |" in card  # the source's `about`
     predictor = Predictor.from_pretrained(model_dir, device="cpu")
     page = "首页 新闻\n\n" + "\n".join(ARTICLES[0].paragraphs)
     assert [p.text for p in predictor.predict(page)] == page.split("\n")

@@ -18,8 +18,8 @@ def _table(rows: list[tuple[str, ...]]) -> str:
 def write_model_card(export_dir: Path, config: Config, data: dict, metrics: dict, base: str) -> None:
     """Write README.md stating the data, the config and the measured metrics of this very run."""
     sources = _table(
-        [("file", "weight", "pages used")]
-        + [(s["path"], f"{s['weight']:g}", str(s["pages"])) for s in data["sources"]]
+        [("file", "what it is", "weight", "pages used")]
+        + [(s["path"], s.get("about") or "-", f"{s['weight']:g}", str(s["pages"])) for s in data["sources"]]
     )
     score_rows: list[tuple[str, ...]] = [("set", "line P", "line R", "line F1", "char F1")]
     validation = metrics["validation"]

@@ -29,6 +29,8 @@ class SourceConfig:
     weight: float = 1.0
     #: Whether this source's sites may be held out for validation (real pages only, not synthetic).
     validate: bool = False
+    #: What the pages are and how they were made, for the model card (a file name says too little).
+    about: str = ""
 
 
 @dataclass

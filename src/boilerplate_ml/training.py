@@ -66,7 +66,7 @@ def load_training_pages(config: Config) -> tuple[list[Page], list[Page], dict]:
     for i, (source, pages) in enumerate(sources):
         kept = [page for page in pages if site_of(page) not in held_out]
         train.extend(weighted(kept, source.weight, config.seed + i))
-        summary["sources"].append({"path": source.path, "weight": source.weight, "pages": len(kept)})
+        summary["sources"].append({"path": source.path, "weight": source.weight, "pages": len(kept), "about": source.about})
     return train, validation, summary
 
 
