@@ -11,6 +11,7 @@ from tqdm.auto import tqdm
 
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS, is_blank
 from boilerplate_ml.modeling import load_line_classifier
+from boilerplate_ml.refiner import PageRefiner
 from boilerplate_ml.windows import Window, WindowSpec, build_windows, content_lines, encode_lines
 
 #: The model that ships in the repository and is used when no path is given.
@@ -32,7 +33,8 @@ class Predictor:
 
     A line is kept when the summed probability of the labels in ``keep_labels`` reaches
     ``threshold``; blank lines are never kept themselves but survive as paragraph breaks in
-    :meth:`clean`.
+    :meth:`clean`. When the model folder has a page-level refiner, the line classifier's
+    probabilities go through it before the decision.
     """
 
     def __init__(
@@ -44,6 +46,7 @@ class Predictor:
         keep_labels: Iterable[str] = (CONTENT,),
         threshold: float = DEFAULT_THRESHOLD,
         batch_size: int = 32,
+        refiner: PageRefiner | None = None,
     ) -> None:
         unknown = set(keep_labels) - set(LABELS)
         if unknown:
@@ -57,6 +60,7 @@ class Predictor:
         self.keep_labels = frozenset(keep_labels)
         self.threshold = threshold
         self.batch_size = batch_size
+        self.refiner = refiner
         self._keep_ids = torch.tensor([LABELS.index(label) for label in sorted(self.keep_labels)], dtype=torch.long)
 
     @classmethod
@@ -67,7 +71,7 @@ class Predictor:
             raise FileNotFoundError(f"model folder not found: {model_dir}")
         tokenizer, model, spec = load_line_classifier(model_dir)
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        return cls(model, tokenizer, spec, device=device, **kwargs)
+        return cls(model, tokenizer, spec, device=device, refiner=PageRefiner.load(model_dir), **kwargs)
 
     def predict(self, text: str) -> list[LinePrediction]:
         """One prediction per line of ``text.split("\\n")``, in order."""
@@ -82,23 +86,31 @@ class Predictor:
 
     def predict_batch(self, texts: Sequence[str], progress: bool = False) -> list[list[LinePrediction]]:
         """Predict many pages at once: windows of all pages are pooled, sorted by length and batched."""
+        return [self.decide(text.split("\n"), probs) for text, probs in zip(texts, self.line_probabilities(texts, progress))]
+
+    def decide(self, lines: Sequence[str], probs: Sequence[torch.Tensor | None]) -> list[LinePrediction]:
+        """Label, score and keep verdict of each line from its probabilities (None: a blank line)."""
+        return [self._line_prediction(line, line_probs) for line, line_probs in zip(lines, probs)]
+
+    def line_probabilities(self, texts: Sequence[str], progress: bool = False) -> list[list[torch.Tensor | None]]:
+        """Per page, each line's probabilities over LABELS (None for blank lines), refined if there is a refiner."""
         pages = [text.split("\n") for text in texts]
         labelled = [content_lines(lines) for lines in pages]
         windows: list[Window] = []
-        owners: list[tuple[int, list[int]]] = []  # (page, window index of each labelled line)
-        for page_index, (lines, indices) in enumerate(zip(pages, labelled)):
+        owners: list[list[int]] = []  # per page, the window index of each labelled line
+        for lines, indices in zip(pages, labelled):
             encoded = encode_lines([lines[i] for i in indices], self.tokenizer, self.spec)
             page_windows, owner = build_windows(encoded, self.tokenizer, self.spec)
-            owners.append((page_index, [len(windows) + w for w in owner]))
+            owners.append([len(windows) + w for w in owner])
             windows.extend(page_windows)
         probabilities = self._score_windows(windows, progress)
         results = []
-        for (page_index, owner), lines, indices in zip(owners, pages, labelled):
-            line_probs: dict[int, torch.Tensor] = {}
+        for owner, lines, indices in zip(owners, pages, labelled):
+            line_probs: list[torch.Tensor | None] = [None] * len(lines)
             for position, (line_index, window_index) in enumerate(zip(indices, owner)):
                 window = windows[window_index]
                 line_probs[line_index] = probabilities[window_index][window.line_indices.index(position)]
-            results.append([self._line_prediction(text, line_probs.get(i)) for i, text in enumerate(lines)])
+            results.append(line_probs if self.refiner is None else self.refiner.refine(lines, line_probs))
         return results
 
     def _line_prediction(self, text: str, probs: torch.Tensor | None) -> LinePrediction:

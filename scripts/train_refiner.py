@@ -1,0 +1,106 @@
+"""Train the page-level refiner on out-of-fold first-pass predictions and attach it to a model.
+
+Each ``--fold MODEL PAGES`` pair is a first-pass model and the labelled pages of the sites it was
+trained without (scripts/make_site_folds.py, configs/refiner-fold*.yaml). A seeded eighth of
+those sites is held out to report the refiner's gain; the refiner is then saved into ``--model``
+(refiner.safetensors, refiner.json), where the Predictor and the CLI pick it up, and its figures
+go into that model's metrics.json and card.
+
+    python scripts/train_refiner.py --model models/bpml-zh-small \\
+        --fold runs/refiner-fold0/model data/folds/fold0_heldout.jsonl \\
+        --fold runs/refiner-fold1/model data/folds/fold1_heldout.jsonl \\
+        --test ../shared/data/pages/dev.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from boilerplate_ml.dataset import split_by_site
+from boilerplate_ml.evaluation import LabelledLines, content_scores
+from boilerplate_ml.pages import Page, read_pages, site_of
+from boilerplate_ml.predictor import Predictor
+from boilerplate_ml.refiner import train_refiner
+
+CARD_SECTION = "## Page-level refiner"
+
+
+def rounded(scores: dict[str, float]) -> dict[str, float]:
+    return {name: round(value, 4) for name, value in scores.items()}
+
+
+def scores(predictor: Predictor, pages: list[Page]) -> dict[str, float]:
+    predictions = predictor.predict_batch([page.text for page in pages])
+    return rounded(content_scores(LabelledLines.from_predictions(pages, predictions)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", type=Path, required=True, help="the model folder to attach the refiner to")
+    parser.add_argument("--fold", nargs=2, action="append", required=True, metavar=("MODEL", "PAGES"))
+    parser.add_argument("--test", type=Path, help="labelled pages to score with and without the refiner")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    examples = []  # (page, out-of-fold probabilities)
+    for model_dir, pages_path in args.fold:
+        pages = list(read_pages(pages_path))
+        first_pass = Predictor.from_pretrained(model_dir, device="cpu")
+        examples += zip(pages, first_pass.line_probabilities([page.text for page in pages], progress=True))
+    held_out_sites, _ = split_by_site([page for page, _ in examples], 0.125, args.seed)
+    train = [(p.texts, p.labels, probs) for p, probs in examples if site_of(p) not in held_out_sites]
+    refiner = train_refiner(train, epochs=args.epochs, seed=args.seed)
+
+    held_out = [(page, probs) for page, probs in examples if site_of(page) in held_out_sites]
+    report: dict = {"epochs": args.epochs, "seed": args.seed, "folds": [list(f) for f in args.fold],
+                    "training_pages": len(train), "held_out_sites": sorted(held_out_sites)}
+    for name, use_refiner in (("held_out_first_pass", False), ("held_out_refined", True)):
+        predictions = [first_pass.decide(page.texts, refiner.refine(page.texts, probs) if use_refiner else probs)
+                       for page, probs in held_out]
+        report[name] = rounded(content_scores(LabelledLines.from_predictions([page for page, _ in held_out], predictions)))
+    if args.test:
+        test_pages = list(read_pages(args.test))
+        predictor = Predictor.from_pretrained(args.model, device="cpu")
+        predictor.refiner = None
+        report["test_first_pass"] = scores(predictor, test_pages)
+        predictor.refiner = refiner
+        report["test_refined"] = scores(predictor, test_pages)
+        report["test_path"] = str(args.test)
+    print(json.dumps(report, indent=2))
+
+    refiner.save(args.model)
+    metrics_path = args.model / "metrics.json"
+    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+    metrics["refiner"] = report
+    metrics_path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    write_card_section(args.model, report)
+
+
+def write_card_section(model_dir: Path, report: dict) -> None:
+    """Replace the card's refiner section (if any) with this run's figures."""
+    card_path = model_dir / "README.md"
+    card = card_path.read_text(encoding="utf-8").split(CARD_SECTION)[0].rstrip() + "\n\n"
+    rows = [("held-out training sites, first pass", report["held_out_first_pass"]),
+            ("held-out training sites, refined", report["held_out_refined"])]
+    if "test_refined" in report:
+        rows += [(f"test {report['test_path']}, first pass", report["test_first_pass"]),
+                 (f"test {report['test_path']}, refined", report["test_refined"])]
+    table = "\n".join(f"| {name} | {s['line_precision']:.3f} | {s['line_recall']:.3f} | {s['line_f1']:.3f} | {s['char_f1']:.3f} |" for name, s in rows)
+    card_path.write_text(card + f"""{CARD_SECTION}
+A bidirectional GRU over all of a page's lines (refiner.safetensors) reads the line classifier's
+probabilities and layout features and outputs the final probabilities. It was trained for
+{report['epochs']} epochs on out-of-fold predictions: {report['training_pages']} pages, each scored by a first pass
+trained without its site ({', '.join(m for m, _ in report['folds'])}). The sites
+{', '.join(report['held_out_sites'])} were held out of its training to measure it.
+
+| set | line P | line R | line F1 | char F1 |
+|---|---|---|---|---|
+{table}
+""", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""A page-level second pass over the line classifier's probabilities.
+
+The window model sees about twenty lines. Some decisions need the whole page: a 500-line price
+list inside an article looks like a menu from the middle of it, and a feed of teasers after a
+blog post reads like the post. The refiner is a small bidirectional GRU that runs over every
+non-blank line of a page, reading the first pass's label probabilities plus a few layout
+features, and outputs new probabilities. It must be trained on *out-of-fold* first-pass
+predictions (pages the first pass never trained on), or it learns to trust over-confident
+scores; ``scripts/train_refiner.py`` does that.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from boilerplate_ml.labels import LABELS, LABEL_TO_ID, is_blank
+
+REFINER_WEIGHTS = "refiner.safetensors"
+REFINER_CONFIG = "refiner.json"
+_SENTENCE_END = re.compile(r"[。！？!?…」”』）)\.：:；;]\s*$")
+#: Layout features per line, after the first pass's probabilities.
+LAYOUT_FEATURES = ("sqrt_length", "sentence_end", "digit_share", "blank_before", "blank_after", "position")
+
+
+def line_features(texts: Sequence[str], probs: Sequence[torch.Tensor | None]) -> tuple[list[int], torch.Tensor]:
+    """Indices of the scored (non-blank) lines and one feature row for each: probabilities, then layout."""
+    indices = [i for i, p in enumerate(probs) if p is not None]
+    rows = []
+    for k, i in enumerate(indices):
+        text = texts[i].strip()
+        rows.append([
+            *probs[i].tolist(),
+            min(len(text), 400) ** 0.5 / 20,
+            float(bool(_SENTENCE_END.search(text))),
+            sum(c.isdigit() for c in text) / len(text),
+            float(i > 0 and is_blank(texts[i - 1])),
+            float(i + 1 < len(texts) and is_blank(texts[i + 1])),
+            k / max(1, len(indices) - 1),
+        ])
+    return indices, torch.tensor(rows, dtype=torch.float).reshape(len(indices), len(LABELS) + len(LAYOUT_FEATURES))
+
+
+class PageRefiner(nn.Module):
+    """BiGRU over a page's line features; a skip connection lets it keep the first pass where that is right."""
+
+    def __init__(self, hidden: int = 64, layers: int = 2) -> None:
+        super().__init__()
+        self.hidden, self.layers = hidden, layers
+        features = len(LABELS) + len(LAYOUT_FEATURES)
+        self.project = nn.Linear(features, hidden)
+        self.gru = nn.GRU(hidden, hidden, num_layers=layers, batch_first=True, bidirectional=True,
+                          dropout=0.1 if layers > 1 else 0.0)
+        self.classify = nn.Linear(2 * hidden + features, len(LABELS))
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        """Logits for ``features`` of shape (pages, lines, features)."""
+        states, _ = self.gru(torch.relu(self.project(features)))
+        return self.classify(torch.cat([states, features], dim=-1))
+
+    @torch.inference_mode()
+    def refine(self, texts: Sequence[str], probs: Sequence[torch.Tensor | None]) -> list[torch.Tensor | None]:
+        """New probabilities for one page's lines (None stays None for blank lines)."""
+        indices, features = line_features(texts, probs)
+        refined: list[torch.Tensor | None] = [None] * len(probs)
+        if indices:
+            for i, row in zip(indices, self(features[None])[0].softmax(dim=-1)):
+                refined[i] = row
+        return refined
+
+    def save(self, model_dir: str | Path) -> None:
+        save_file(self.state_dict(), str(Path(model_dir) / REFINER_WEIGHTS))
+        config = {"hidden": self.hidden, "layers": self.layers, "labels": list(LABELS), "layout_features": list(LAYOUT_FEATURES)}
+        (Path(model_dir) / REFINER_CONFIG).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, model_dir: str | Path) -> PageRefiner | None:
+        """The refiner saved in ``model_dir``, or None if the model has none."""
+        config_path = Path(model_dir) / REFINER_CONFIG
+        if not config_path.exists():
+            return None
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        if config["labels"] != list(LABELS) or config["layout_features"] != list(LAYOUT_FEATURES):
+            raise ValueError(f"{config_path}: made for other labels or features than this version of boilerplate-ml")
+        refiner = cls(config["hidden"], config["layers"])
+        refiner.load_state_dict(load_file(str(Path(model_dir) / REFINER_WEIGHTS)))
+        return refiner.eval()
+
+
+def train_refiner(
+    pages: Sequence[tuple[Sequence[str], Sequence[str | None], Sequence[torch.Tensor | None]]],
+    epochs: int = 10,
+    seed: int = 0,
+    hidden: int = 64,
+    learning_rate: float = 2e-3,
+) -> PageRefiner:
+    """Fit on (texts, gold labels, out-of-fold probabilities) per page, one page per step."""
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    examples = []
+    for texts, labels, probs in pages:
+        indices, features = line_features(texts, probs)
+        if indices:
+            examples.append((features, torch.tensor([LABEL_TO_ID[labels[i]] for i in indices])))
+    refiner = PageRefiner(hidden)
+    optimizer = torch.optim.AdamW(refiner.parameters(), lr=learning_rate, weight_decay=0.01)
+    refiner.train()
+    for _ in range(epochs):
+        rng.shuffle(examples)
+        for features, targets in examples:
+            loss = nn.functional.cross_entropy(refiner(features[None])[0], targets)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return refiner.eval()

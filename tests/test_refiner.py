@@ -1,0 +1,83 @@
+"""The page-level refiner: features, learning from page context, saving, and use by the Predictor."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import torch
+
+from boilerplate_ml.labels import LABELS, LABEL_TO_ID
+from boilerplate_ml.predictor import Predictor
+from boilerplate_ml.refiner import LAYOUT_FEATURES, PageRefiner, line_features, train_refiner
+from sample_data import generated_pages
+
+
+def _uniform(texts: list[str]) -> list[torch.Tensor | None]:
+    return [None if not t.strip() else torch.full((len(LABELS),), 1 / len(LABELS)) for t in texts]
+
+
+def test_features_skip_blank_lines_and_describe_layout() -> None:
+    texts = ["菜单", "", "这是正文。", "  "]
+    indices, features = line_features(texts, _uniform(texts))
+    assert indices == [0, 2]
+    assert features.shape == (2, len(LABELS) + len(LAYOUT_FEATURES))
+    layout = dict(zip(LAYOUT_FEATURES, features[1, len(LABELS):].tolist()))
+    assert layout["sentence_end"] == 1.0 and layout["blank_before"] == 1.0 and layout["position"] == 1.0
+    assert line_features([], [])[1].shape == (0, len(LABELS) + len(LAYOUT_FEATURES))
+
+
+def test_refine_keeps_blank_lines_blank_and_returns_distributions() -> None:
+    texts = ["菜单", "", "正文第一段。", "正文第二段。"]
+    refined = PageRefiner(hidden=8).eval().refine(texts, _uniform(texts))
+    assert refined[1] is None
+    for probs in (refined[0], refined[2], refined[3]):
+        assert probs.shape == (len(LABELS),) and abs(float(probs.sum()) - 1) < 1e-5
+    assert PageRefiner(hidden=8).refine(["", " "], [None, None]) == [None, None]
+
+
+def test_it_learns_a_label_that_only_page_context_reveals() -> None:
+    """Same line, same first-pass scores: content inside a body, navigation inside a menu run."""
+    def page(context: str) -> tuple[list[str], list[str], list[torch.Tensor]]:
+        label = "content" if context == "body" else "navigation"
+        texts = ["正文段落，写得很长。" if context == "body" else "首页", "价格：30元", "正文段落，写得很长。" if context == "body" else "新闻"]
+        labels = [label, label, label]
+        probs = [torch.nn.functional.one_hot(torch.tensor(LABEL_TO_ID[label]), len(LABELS)).float() for label in labels]
+        probs[1] = torch.full((len(LABELS),), 1 / len(LABELS))  # the first pass cannot tell
+        return texts, labels, probs
+
+    refiner = train_refiner([page("body"), page("menu")] * 20, epochs=5, seed=0, hidden=16)
+    for context, label in (("body", "content"), ("menu", "navigation")):
+        texts, _, probs = page(context)
+        middle = refiner.refine(texts, probs)[1]
+        assert LABELS[int(middle.argmax())] == label
+
+
+def test_saved_refiner_is_loaded_by_the_predictor_and_changes_its_output(tiny_model_dir, tmp_path) -> None:
+    model_dir = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, model_dir)
+    page = generated_pages(1, seed=5)[0].text
+    plain = Predictor.from_pretrained(model_dir, device="cpu")
+    assert plain.refiner is None
+
+    torch.manual_seed(0)
+    refiner = PageRefiner(hidden=8).eval()
+    refiner.save(model_dir)
+    refined = Predictor.from_pretrained(model_dir, device="cpu")
+    assert refined.refiner is not None
+
+    first_pass = plain.line_probabilities([page])[0]
+    expected = refiner.refine(page.split("\n"), first_pass)
+    got = refined.line_probabilities([page])[0]
+    assert [p is None for p in got] == [p is None for p in expected]
+    assert all(torch.allclose(a, b, atol=1e-5) for a, b in zip(got, expected) if a is not None)
+    assert any(not torch.allclose(a, b, atol=1e-3) for a, b in zip(got, first_pass) if a is not None)
+    assert [p.text for p in refined.predict(page)] == page.split("\n")
+
+
+def test_a_refiner_made_for_other_labels_is_refused(tmp_path) -> None:
+    PageRefiner(hidden=8).save(tmp_path)
+    config = (tmp_path / "refiner.json").read_text().replace('"noise"', '"other"')
+    (tmp_path / "refiner.json").write_text(config)
+    with pytest.raises(ValueError, match="other labels or features"):
+        PageRefiner.load(tmp_path)
