@@ -28,10 +28,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--folds", type=int, default=2)
     args = parser.parse_args(argv)
     pages = [page for path in args.pages for page in read_pages(path)]
+    folds = [fold_of(site_of(page), args.folds) for page in pages]
     args.out_dir.mkdir(parents=True, exist_ok=True)
     for k in range(args.folds):
-        held_out = [page for page in pages if fold_of(site_of(page), args.folds) == k]
-        write_pages([page for page in pages if fold_of(site_of(page), args.folds) != k], args.out_dir / f"fold{k}_train.jsonl")
+        held_out = [page for page, fold in zip(pages, folds) if fold == k]
+        write_pages([page for page, fold in zip(pages, folds) if fold != k], args.out_dir / f"fold{k}_train.jsonl")
         write_pages(held_out, args.out_dir / f"fold{k}_heldout.jsonl")
         print(f"fold {k}: {len(pages) - len(held_out)} training pages, {len(held_out)} held out")
 

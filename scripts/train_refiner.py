@@ -22,18 +22,23 @@ from boilerplate_ml.dataset import split_by_site
 from boilerplate_ml.evaluation import LabelledLines, content_scores
 from boilerplate_ml.pages import Page, read_pages, site_of
 from boilerplate_ml.predictor import Predictor
-from boilerplate_ml.refiner import train_refiner
+from boilerplate_ml.refiner import PageRefiner, train_refiner
 
 CARD_SECTION = "## Page-level refiner"
 
 
-def rounded(scores: dict[str, float]) -> dict[str, float]:
-    return {name: round(value, 4) for name, value in scores.items()}
+def compare(predictor: Predictor, examples: list[tuple[Page, list]], refiner: PageRefiner) -> tuple[dict, dict]:
+    """Content scores of the first-pass probabilities as they are, and after the refiner."""
+    pages = [page for page, _ in examples]
+    def score(refine: bool) -> dict[str, float]:
+        predictions = [predictor.decide(page.texts, refiner.refine(page.texts, probs) if refine else probs)
+                       for page, probs in examples]
+        return {name: round(value, 4) for name, value in content_scores(LabelledLines.from_predictions(pages, predictions)).items()}
+    return score(False), score(True)
 
 
-def scores(predictor: Predictor, pages: list[Page]) -> dict[str, float]:
-    predictions = predictor.predict_batch([page.text for page in pages])
-    return rounded(content_scores(LabelledLines.from_predictions(pages, predictions)))
+def first_pass_probabilities(predictor: Predictor, pages: list[Page]) -> list[tuple[Page, list]]:
+    return list(zip(pages, predictor.line_probabilities([page.text for page in pages], progress=True)))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -47,27 +52,21 @@ def main(argv: list[str] | None = None) -> None:
 
     examples = []  # (page, out-of-fold probabilities)
     for model_dir, pages_path in args.fold:
-        pages = list(read_pages(pages_path))
-        first_pass = Predictor.from_pretrained(model_dir, device="cpu")
-        examples += zip(pages, first_pass.line_probabilities([page.text for page in pages], progress=True))
+        examples += first_pass_probabilities(Predictor.from_pretrained(model_dir, device="cpu"), list(read_pages(pages_path)))
     held_out_sites, _ = split_by_site([page for page, _ in examples], 0.125, args.seed)
     train = [(p.texts, p.labels, probs) for p, probs in examples if site_of(p) not in held_out_sites]
     refiner = train_refiner(train, epochs=args.epochs, seed=args.seed)
 
+    # The model's own first pass, without any refiner it may already carry.
+    predictor = Predictor.from_pretrained(args.model, device="cpu")
+    predictor.refiner = None
     held_out = [(page, probs) for page, probs in examples if site_of(page) in held_out_sites]
     report: dict = {"epochs": args.epochs, "seed": args.seed, "folds": [list(f) for f in args.fold],
                     "training_pages": len(train), "held_out_sites": sorted(held_out_sites)}
-    for name, use_refiner in (("held_out_first_pass", False), ("held_out_refined", True)):
-        predictions = [first_pass.decide(page.texts, refiner.refine(page.texts, probs) if use_refiner else probs)
-                       for page, probs in held_out]
-        report[name] = rounded(content_scores(LabelledLines.from_predictions([page for page, _ in held_out], predictions)))
+    report["held_out_first_pass"], report["held_out_refined"] = compare(predictor, held_out, refiner)
     if args.test:
-        test_pages = list(read_pages(args.test))
-        predictor = Predictor.from_pretrained(args.model, device="cpu")
-        predictor.refiner = None
-        report["test_first_pass"] = scores(predictor, test_pages)
-        predictor.refiner = refiner
-        report["test_refined"] = scores(predictor, test_pages)
+        test = first_pass_probabilities(predictor, list(read_pages(args.test)))
+        report["test_first_pass"], report["test_refined"] = compare(predictor, test, refiner)
         report["test_path"] = str(args.test)
     print(json.dumps(report, indent=2))
 

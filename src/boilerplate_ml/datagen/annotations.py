@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from boilerplate_ml.datagen.html_extract import extract_lines
+from boilerplate_ml.datagen.html_pages import read_index
 from boilerplate_ml.labels import LABELS, is_blank
 from boilerplate_ml.pages import Page, write_pages
 
@@ -114,8 +114,7 @@ def annotated_page(page_id: str, html: str, label_text: str, source: str, path: 
 
 def build_annotated_pages(html_dir: str | Path, labels_dir: str | Path, index_path: str | Path, out_path: str | Path) -> list[Page]:
     """One page per ``<id>.labels`` in ``labels_dir``, from ``<id>.html`` in ``html_dir``; all or nothing."""
-    with open(index_path, encoding="utf-8") as handle:
-        sites = {record["id"]: record.get("site", "") for record in map(json.loads, filter(str.strip, handle))}
+    index = read_index(index_path)
     pages = []
     for label_path in sorted(Path(labels_dir).glob(f"*{LABEL_FILE_SUFFIX}")):
         page_id = label_path.name.removesuffix(LABEL_FILE_SUFFIX)
@@ -123,6 +122,6 @@ def build_annotated_pages(html_dir: str | Path, labels_dir: str | Path, index_pa
         if not html_path.exists():
             raise AnnotationError(f"{label_path}: no {html_path} to rebuild the page from")
         html = html_path.read_text(encoding="utf-8", errors="replace")
-        pages.append(annotated_page(page_id, html, label_path.read_text(encoding="utf-8"), sites.get(page_id, ""), label_path))
+        pages.append(annotated_page(page_id, html, label_path.read_text(encoding="utf-8"), index.get(page_id, {}).get("site", ""), label_path))
     write_pages(pages, out_path)
     return pages
