@@ -28,10 +28,35 @@ def test_every_label_appears_over_200_pages():
     assert labels - {None} == set(LABELS)
 
 
-def test_pages_without_article_have_no_content():
-    pages = generate(num_pages=30, kind_weights={"list": 1.0})
+@pytest.mark.parametrize("kind", ["list", "archive"])
+def test_pages_without_article_have_no_content(kind):
+    pages = generate(num_pages=30, kind_weights={kind: 1.0})
     assert all("content" not in page.labels for page in pages)
     assert all(page.texts for page in pages)
+
+
+def test_archive_pages_list_whole_excerpt_paragraphs_as_navigation():
+    """Archive entries carry articles' own paragraphs, so prose alone cannot tell them from a body."""
+    paragraphs = {p for article in ARTICLES for p in article.paragraphs}
+    excerpts = [label for page in generate(num_pages=20, kind_weights={"archive": 1.0})
+                for text, label in zip(page.texts, page.labels) if text in paragraphs]
+    assert excerpts and set(excerpts) == {"navigation"}
+
+
+def test_body_lists_put_runs_of_short_content_lines_inside_the_body():
+    def longest_short_content_run(page) -> int:
+        best = run = 0
+        for text, label in zip(page.texts, page.labels):
+            if label is None:
+                continue
+            run = run + 1 if label == "content" and len(text.strip()) <= 24 else 0
+            best = max(best, run)
+        return best
+
+    with_lists = generate(num_pages=20, kind_weights={"news": 1.0}, body_list_rate=1.0)
+    without = generate(num_pages=20, kind_weights={"news": 1.0}, body_list_rate=0.0)
+    assert sum(longest_short_content_run(p) >= 3 for p in with_lists) >= 10
+    assert sum(longest_short_content_run(p) >= 3 for p in without) <= 2
 
 
 def test_article_pages_have_content():
@@ -66,6 +91,11 @@ def test_hard_wrapped_paragraphs_stay_content():
     ]
     assert pieces, "the long paragraph was never wrapped"
     assert all(label == "content" for _, label in pieces)
+
+
+def test_rates_outside_zero_one_are_rejected():
+    with pytest.raises(ValueError, match="body_list_rate"):
+        SynthConfig(body_list_rate=1.5)
 
 
 def test_unknown_kind_is_rejected():

@@ -138,6 +138,25 @@ def phone_number(rng: random.Random) -> str:
     return f"1{rng.choice('3578')}{rng.randint(100000000, 999999999)}"
 
 
+#: Field names of the item details that lists inside article bodies carry.
+BODY_FIELDS = ("时间", "地点", "地址", "联系电话", "咨询电话", "价格", "票价", "费用", "开放时间", "联系人", "主办单位", "报名方式", "备注", "适用对象")
+
+
+def body_field(rng: random.Random, city: str) -> str:
+    """One detail line of a listed item: ``地址：…``, ``票价：30元``, ``咨询电话：…``."""
+    key = rng.choice(BODY_FIELDS)
+    value = {
+        "时间": lambda: date_time(rng, "cn"), "开放时间": lambda: f"{rng.randint(7, 10)}:00-{rng.randint(16, 21)}:00",
+        "地点": lambda: city + county_name(rng), "地址": lambda: f"{city}市{county_name(rng)}{rng.randint(1, 999)}号",
+        "联系电话": lambda: phone_number(rng), "咨询电话": lambda: phone_number(rng),
+        "价格": lambda: f"{rng.randint(5, 999)}元", "票价": lambda: f"{rng.randint(5, 300)}元", "费用": lambda: f"{rng.randint(50, 5000)}元/人",
+        "联系人": lambda: person_name(rng), "主办单位": lambda: f"{city}市{rng.choice(('文化和旅游局', '教育局', '总工会', '科协'))}",
+        "报名方式": lambda: rng.choice(("现场报名", "电话报名", "网上报名")), "备注": lambda: rng.choice(("需提前预约", "凭有效证件入场", "名额有限")),
+        "适用对象": lambda: rng.choice(("全体市民", "在校学生", "60周岁以上老人", "本市居民")),
+    }[key]()
+    return f"{key}{rng.choice(('：', ':', '： '))}{value}"
+
+
 # --- navigation -------------------------------------------------------------------------
 
 
@@ -169,6 +188,7 @@ def pagination(rng: random.Random) -> str:
     return f"共 {last * rng.randint(10, 20)} 条记录 第 1/{last} 页"
 
 
+READ_MORE = ("阅读全文", "阅读全文 »", "继续阅读 →", "Read more…", "查看全文", "[全文]", "阅读更多", "Continue reading →")
 PREV_NEXT = (("上一篇：", "下一篇："), ("上一篇 ", "下一篇 "), ("« 上一篇", "下一篇 »"), ("上一条：", "下一条："))
 RELATED_HEADINGS = (
     "相关新闻", "相关阅读", "相关文章", "延伸阅读", "推荐阅读", "热门推荐", "为您推荐", "猜你喜欢", "精彩推荐",

@@ -2,7 +2,7 @@
 
 Real labelled pages are few (142 in train), so the model sees few site layouts. Here each page
 is a page *kind* (news portal, e-paper, Discuz thread, blog, government notice, repost with
-ads, SEO-hacked page, list/home page with no article) built from blocks whose labels follow
+ads, SEO-hacked page, list/home page with no article, archive page of post excerpts) built from blocks whose labels follow
 ../shared/LABELS.md, then given a *surface* (indentation, bullets, blank-line pattern,
 Traditional script, half-width punctuation, hard wrapping) so that the model cannot key on one
 site's formatting. Same articles + same config = same pages.
@@ -40,6 +40,7 @@ DEFAULT_KIND_WEIGHTS: dict[str, float] = {
     "repost": 0.10,
     "seo": 0.07,
     "list": 0.18,
+    "archive": 0.07,
 }
 
 
@@ -66,6 +67,8 @@ class SynthConfig:
     wrap_rate: float = 0.08
     #: share of article pages whose body uses half-width punctuation (``,`` for ``，``)
     half_width_rate: float = 0.12
+    #: share of article bodies with a list or table of short lines (items and their details)
+    body_list_rate: float = 0.12
     #: mean pages per fake site, so that splitting by ``Page.source`` keeps a site's layout together
     pages_per_site: float = 3.0
     #: long laws and essays are cut so one article does not dominate a batch
@@ -79,7 +82,7 @@ class SynthConfig:
             raise ValueError(f"unknown page kinds {sorted(unknown)}; known: {sorted(DEFAULT_KIND_WEIGHTS)}")
         if sum(self.kind_weights.values()) <= 0:
             raise ValueError("kind_weights must have a positive total")
-        for name in ("traditional_rate", "wrap_rate", "half_width_rate"):
+        for name in ("traditional_rate", "wrap_rate", "half_width_rate", "body_list_rate"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1]")
 
@@ -430,6 +433,7 @@ def _body(ctx: _Context, article: Article, watermarked: bool = False) -> list[Li
             f"{site.city}{rng.choice(lib.NEWS_SITE_SUFFIXES)}讯 (记者/{name}) ", f"【{site.name}】",
         )) + paragraphs[0]
     numbered = len(paragraphs) >= 6 and rng.random() < 0.08
+    listed_after = rng.randrange(len(paragraphs)) if rng.random() < cfg.body_list_rate else -1
     lines: list[Line] = []
     for k, text in enumerate(paragraphs):
         if numbered and k % max(2, len(paragraphs) // 4) == 0:
@@ -449,8 +453,31 @@ def _body(ctx: _Context, article: Article, watermarked: bool = False) -> list[Li
             lines.append((site.indent + rng.choice(("图为", "▲", "图：", "")) + clause + rng.choice(("。", f"（{lib.person_name(rng)} 摄）", f" 记者 {lib.person_name(rng)} 摄", "")), "content"))
             if rng.random() < 0.4:
                 lines.append((rng.choice(lib.PICTURE_PROMPTS), "interaction"))
+        if k == listed_after:
+            lines += _body_list(ctx, article)
     if rng.random() < 0.15:
         lines.append((site.indent + rng.choice((f"（记者 {name}）", f"(特派记者{name})", f"（{site.name}记者 {name} {lib.person_name(rng)}）", f"记者 {name}")), "content"))
+    return lines
+
+
+def _body_list(ctx: _Context, article: Article) -> list[Line]:
+    """A list or table inside the body (LABELS.md: content): short lines that look like a menu out of context.
+
+    Notices, travel and consumer articles list items with their details (``2、某某``, ``地址：…``,
+    ``票价：30元``); only the body prose around them says they belong to the article.
+    """
+    rng = ctx.rng
+    clauses = [c.strip() for p in article.paragraphs for c in re.split(r"[，。,；;！？]", p) if 4 <= len(c.strip()) <= 20]
+    if len(clauses) < 3:
+        return []
+    marker = rng.choice(("{}、", "{}.", "（{}）", "{}．", "第{}项 "))
+    style = rng.random()
+    lines: list[Line] = []
+    for n, clause in enumerate(rng.sample(clauses, min(len(clauses), rng.randint(3, 12))), start=1):
+        item = marker.format(n) + clause if style < 0.8 else rng.choice(("● ", "· ", "- ", "")) + clause
+        lines.append((item, "content"))
+        if style < 0.5:
+            lines += [(lib.body_field(rng, ctx.site.city), "content") for _ in range(rng.randint(1, 4))]
     return lines
 
 
@@ -745,9 +772,30 @@ def _list(ctx: _Context, page: _PageBuilder) -> None:
     _footer(ctx, page)
 
 
+def _archive(ctx: _Context, page: _PageBuilder) -> None:
+    """A blog or column archive: each post as title, date line, whole excerpt paragraphs and "read more".
+
+    No article of its own, so no content line, though the excerpts are real prose: only their
+    repetition (title, date, prose, read-more, again) shows the page is a list.
+    """
+    rng = ctx.rng
+    _top(ctx, page, rng.choice((None, rng.choice(lib.BLOG_CATEGORIES))))
+    if rng.random() < 0.5:
+        page.one(rng.choice(("分类：", "归档：", "标签：", "")) + rng.choice(lib.BLOG_CATEGORIES), "navigation")
+    more = rng.choice(lib.READ_MORE)
+    for article in rng.sample(ctx.articles, min(rng.randint(3, 10), len(ctx.articles))):
+        entry = [(article.title, "navigation"),
+                 (rng.choice(("{} / {} 条评论", "{}", "发表于 {} | 评论 {}", "{}  阅读({})")).format(lib.date_time(rng), rng.randint(0, 80)), "navigation")]
+        entry += [(text, "navigation") for text in article.paragraphs[: rng.randint(1, 4)]]
+        entry.append((more, "navigation"))
+        page.add(entry, ctx.site.body_spaced)
+    page.one(lib.pagination(rng) if rng.random() < 0.6 else rng.choice(("« 较早的文章", "下一页 »", "Older posts", "更早的文章")), "navigation")
+    _footer(ctx, page)
+
+
 # --- driver ----------------------------------------------------------------------------------------
 
-_SITE_KIND = {"repost": "news", "seo": "news", "list": "news"}
+_SITE_KIND = {"repost": "news", "seo": "news", "list": "news", "archive": "blog"}
 
 
 def synthesize_pages(articles: list[Article], config: SynthConfig) -> Iterator[Page]:
@@ -771,7 +819,7 @@ def synthesize_pages(articles: list[Article], config: SynthConfig) -> Iterator[P
         else:
             site = _new_site(rng, _SITE_KIND.get(kind, kind))
             pool.append(site)
-        article = None if kind == "list" or (kind == "seo" and rng.random() < 0.5) else rng.choice(articles)
+        article = None if kind in ("list", "archive") or (kind == "seo" and rng.random() < 0.5) else rng.choice(articles)
         style = _new_style(rng, config, article)
         ctx = _Context(rng, site, style, config, articles, short_posts)
         page = _PageBuilder(rng, site, style)
@@ -787,6 +835,8 @@ def synthesize_pages(articles: list[Article], config: SynthConfig) -> Iterator[P
             _gov(ctx, page, article)
         elif kind == "seo":
             _seo(ctx, page, article)
+        elif kind == "archive":
+            _archive(ctx, page)
         else:
             _list(ctx, page)
         texts, labels = page.build()
