@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--test", type=Path, help="labelled pages to score with and without the refiner")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--members", type=int, default=3, help="taggers trained from seeds seed, seed+1, ... and averaged")
     args = parser.parse_args(argv)
 
     examples = []  # (page, out-of-fold probabilities)
@@ -55,13 +56,13 @@ def main(argv: list[str] | None = None) -> None:
         examples += first_pass_probabilities(Predictor.from_pretrained(model_dir, device="cpu"), list(read_pages(pages_path)))
     held_out_sites, _ = split_by_site([page for page, _ in examples], 0.125, args.seed)
     train = [(p.texts, p.labels, probs) for p, probs in examples if site_of(p) not in held_out_sites]
-    refiner = train_refiner(train, epochs=args.epochs, seed=args.seed)
+    refiner = train_refiner(train, epochs=args.epochs, seed=args.seed, members=args.members)
 
     # The model's own first pass, without any refiner it may already carry.
     predictor = Predictor.from_pretrained(args.model, device="cpu")
     predictor.refiner = None
     held_out = [(page, probs) for page, probs in examples if site_of(page) in held_out_sites]
-    report: dict = {"epochs": args.epochs, "seed": args.seed, "folds": [list(f) for f in args.fold],
+    report: dict = {"epochs": args.epochs, "seed": args.seed, "members": args.members, "folds": [list(f) for f in args.fold],
                     "training_pages": len(train), "held_out_sites": sorted(held_out_sites)}
     report["held_out_first_pass"], report["held_out_refined"] = compare(predictor, held_out, refiner)
     if args.test:
@@ -89,9 +90,9 @@ def write_card_section(model_dir: Path, report: dict) -> None:
                  (f"test {report['test_path']}, refined", report["test_refined"])]
     table = "\n".join(f"| {name} | {s['line_precision']:.3f} | {s['line_recall']:.3f} | {s['line_f1']:.3f} | {s['char_f1']:.3f} |" for name, s in rows)
     card_path.write_text(card + f"""{CARD_SECTION}
-A bidirectional GRU over all of a page's lines (refiner.safetensors) reads the line classifier's
-probabilities and layout features and outputs the final probabilities. It was trained for
-{report['epochs']} epochs on out-of-fold predictions: {report['training_pages']} pages, each scored by a first pass
+{report['members']} bidirectional GRUs over all of a page's lines (refiner.safetensors), trained from seeds
+{report['seed']} to {report['seed'] + report['members'] - 1}, read the line classifier's probabilities and layout features; the mean of their
+outputs is the final probabilities. Each was trained for {report['epochs']} epochs on out-of-fold predictions: {report['training_pages']} pages, each scored by a first pass
 trained without its site ({', '.join(m for m, _ in report['folds'])}). The sites
 {', '.join(report['held_out_sites'])} were held out of its training to measure it.
 

@@ -81,3 +81,30 @@ def test_a_refiner_made_for_other_labels_is_refused(tmp_path) -> None:
     (tmp_path / "refiner.json").write_text(config)
     with pytest.raises(ValueError, match="other labels or features"):
         PageRefiner.load(tmp_path)
+
+
+def test_an_ensemble_averages_its_members_and_survives_saving(tmp_path) -> None:
+    texts = ["正文段落，写得很长。", "价格：30元", "首页"]
+    probs = _uniform(texts)
+    torch.manual_seed(0)
+    ensemble = PageRefiner(hidden=8, members=3).eval()
+    _, features = line_features(texts, probs)
+    each = [member(features[None])[0].softmax(dim=-1) for member in ensemble.members]
+    assert not torch.allclose(each[0], each[1])
+    refined = torch.stack(ensemble.refine(texts, probs))
+    assert torch.allclose(refined, torch.stack(each).mean(dim=0), atol=1e-6)
+
+    ensemble.save(tmp_path)
+    loaded = PageRefiner.load(tmp_path)
+    assert len(loaded.members) == 3
+    assert torch.allclose(torch.stack(loaded.refine(texts, probs)), refined, atol=1e-6)
+
+
+def test_ensemble_members_are_trained_from_different_seeds() -> None:
+    texts = ["正文段落，写得很长。", "价格：30元", "首页"]
+    probs = _uniform(texts)
+    refiner = train_refiner([(texts, ["content", "content", "navigation"], probs)] * 3, epochs=1, seed=0, hidden=8, members=2)
+    first, second = (member.project.weight for member in refiner.members)
+    assert not torch.allclose(first, second)
+    single = train_refiner([(texts, ["content", "content", "navigation"], probs)] * 3, epochs=1, seed=0, hidden=8)
+    assert torch.allclose(single.members[0].project.weight, first)
