@@ -55,8 +55,8 @@ def test_body_lists_put_runs_of_short_content_lines_inside_the_body():
 
     with_lists = generate(num_pages=20, kind_weights={"news": 1.0}, body_list_rate=1.0)
     without = generate(num_pages=20, kind_weights={"news": 1.0}, body_list_rate=0.0)
-    assert sum(longest_short_content_run(p) >= 3 for p in with_lists) >= 10
-    assert sum(longest_short_content_run(p) >= 3 for p in without) <= 2
+    assert sum(longest_short_content_run(p) >= 5 for p in with_lists) >= 10
+    assert sum(longest_short_content_run(p) >= 5 for p in without) <= 1
 
 
 def test_article_pages_have_content():
@@ -131,3 +131,11 @@ def test_blog_pages_carry_recommendation_feeds_of_article_prose_labelled_navigat
                 teaser_labels.append(next_label)
     assert teaser_labels, "no recommendation feed in 40 blog pages"
     assert set(teaser_labels) == {"navigation"}
+
+
+def test_recommendation_feeds_carry_entry_details_as_navigation():
+    """Feed entries may bring author, date-and-views or reading-count lines: navigation, like the entry."""
+    details = [label for page in generate(num_pages=60, kind_weights={"blog": 1.0})
+               for text, label in zip(page.texts, page.labels)
+               if label and (text.endswith(("的博客", "的专栏")) or text.startswith("赞同 ") or " · 点赞 " in text)]
+    assert details and set(details) == {"navigation"}

@@ -502,18 +502,30 @@ def _related(ctx: _Context, page: _PageBuilder, own_title: str | None) -> None:
 
 
 def _recommendation_feed(ctx: _Context) -> list[Line]:
-    """Recommended articles as title, a teaser of their opening prose and sometimes tags: all navigation.
+    """Recommended articles as title, a teaser of their opening prose and their details: all navigation.
 
     The teasers read like body text, so only their place after the article and their rhythm
-    (title, teaser, title, teaser) tell them apart; feeds like this follow many blog and Q&A posts.
+    (title, teaser, author, date and views, again) tell them apart; feeds like this follow many
+    blog and Q&A posts. Search-highlighted titles come spaced out (``Sol VES 模型 教程``).
     """
     rng = ctx.rng
     lines: list[Line] = []
-    with_tags = rng.random() < 0.4
+    with_tags = rng.random() < 0.3
+    with_details = rng.random() < 0.5
+    spaced_titles = rng.random() < 0.25
     for article in rng.sample(ctx.articles, min(rng.randint(4, 15), len(ctx.articles))):
-        lines.append((article.title, "navigation"))
+        title = article.title
+        if spaced_titles:
+            cuts = sorted(rng.sample(range(1, len(title)), min(len(title) - 1, rng.randint(1, 4)))) if len(title) > 1 else []
+            title = " ".join(title[a:b] for a, b in zip([0, *cuts], [*cuts, len(title)]))
+        lines.append((title, "navigation"))
         teaser = "".join(article.paragraphs)[: rng.randint(40, 120)]
         lines.append((teaser + rng.choice(("", "...", "…", "")), "navigation"))
+        if with_details:
+            details = [lib.user_name(ctx.rng) + rng.choice(("的博客", "的专栏", "", "的空间")),
+                       f"{lib.date_time(rng, 'iso_date')[rng.choice((0, 5)):]} {lib.count_text(rng)}",
+                       rng.choice(("阅读 {} · 点赞 {}", "{} 阅读", "赞同 {} · {} 条评论", "浏览 {}")).format(lib.count_text(rng), rng.randint(0, 99))]
+            lines += [(line, "navigation") for line in rng.sample(details, rng.randint(1, 3))]
         if with_tags:
             lines.append((" ".join(rng.sample(lib.BLOG_CATEGORIES, rng.randint(2, 4))), "navigation"))
     return lines
