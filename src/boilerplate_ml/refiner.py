@@ -127,17 +127,25 @@ def train_refiner(
         if indices:
             examples.append((features, torch.tensor([LABEL_TO_ID[labels[i]] for i in indices])))
     refiner = PageRefiner(hidden, members=members)
-    for k, tagger in enumerate(refiner.members):
-        torch.manual_seed(seed + k)
-        tagger.load_state_dict(BiGRUTagger(hidden, refiner.layers).state_dict())  # fresh weights from this seed
-        rng = random.Random(seed + k)
-        optimizer = torch.optim.AdamW(tagger.parameters(), lr=learning_rate, weight_decay=0.01)
-        tagger.train()
-        for _ in range(epochs):
-            rng.shuffle(examples)
-            for features, targets in examples:
-                loss = nn.functional.cross_entropy(tagger(features[None])[0], targets)
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
+    refiner.members = nn.ModuleList(
+        _train_tagger(examples, seed + k, hidden, refiner.layers, epochs, learning_rate) for k in range(members)
+    )
     return refiner.eval()
+
+
+def _train_tagger(
+    examples: list[tuple[torch.Tensor, torch.Tensor]], seed: int, hidden: int, layers: int, epochs: int, learning_rate: float
+) -> BiGRUTagger:
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    tagger = BiGRUTagger(hidden, layers)
+    optimizer = torch.optim.AdamW(tagger.parameters(), lr=learning_rate, weight_decay=0.01)
+    tagger.train()
+    for _ in range(epochs):
+        rng.shuffle(examples)
+        for features, targets in examples:
+            loss = nn.functional.cross_entropy(tagger(features[None])[0], targets)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return tagger
