@@ -522,7 +522,7 @@ def _recommendation_feed(ctx: _Context) -> list[Line]:
         teaser = "".join(article.paragraphs)[: rng.randint(40, 120)]
         lines.append((teaser + rng.choice(("", "...", "…", "")), "navigation"))
         if with_details:
-            details = [lib.user_name(ctx.rng) + rng.choice(("的博客", "的专栏", "", "的空间")),
+            details = [lib.user_name(rng) + rng.choice(("的博客", "的专栏", "", "的空间")),
                        f"{lib.date_time(rng, 'iso_date')[rng.choice((0, 5)):]} {lib.count_text(rng)}",
                        rng.choice(("阅读 {} · 点赞 {}", "{} 阅读", "赞同 {} · {} 条评论", "浏览 {}")).format(lib.count_text(rng), rng.randint(0, 99))]
             lines += [(line, "navigation") for line in rng.sample(details, rng.randint(1, 3))]
