@@ -40,6 +40,9 @@ def test_good_config_loads_with_defaults(tmp_path):
         (("PAGES", "/no/such/pages.jsonl"), "data file not found: /no/such/pages.jsonl"),
         (("validate: true", "validate: false"), "nothing can pick the best epoch"),
         (("model:\n", "model:\n  base: ./no-such-checkpoint\n"), "model.base folder not found"),
+        (("training: {", "training: {average_from: 0.5, "), "needs select_best: false"),
+        (("training: {", "training: {select_best: false, average_from: 1.0, "), "average_from must lie in [0, 1)"),
+        (("training: {", "training: {select_best: false, average_from: 0.5, average_every: 0, "), "average_every must be at least 1"),
     ],
 )
 def test_mistakes_are_named(tmp_path, change, message):

@@ -5,13 +5,16 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+from types import SimpleNamespace
 
+import pytest
+import torch
 
 from boilerplate_ml.config import load_config
 from boilerplate_ml.pages import write_pages
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.pretraining import load_pretrain_config, pretrain
-from boilerplate_ml.training import train
+from boilerplate_ml.training import WeightAverager, train
 from sample_data import ARTICLES, generated_pages
 
 TINY_WINDOWS = "{line_tokens: 8, tail_tokens: 2, window_tokens: 64, stride: 0.5}"
@@ -23,7 +26,7 @@ def _write_pages(tmp_path):
     write_pages(pages[18:], tmp_path / "test.jsonl")
 
 
-def _finetune_config(tmp_path, base: str, select_best: bool = True) -> str:
+def _finetune_config(tmp_path, base: str, select_best: bool = True, average_from: float | None = None) -> str:
     path = tmp_path / "finetune.yaml"
     path.write_text(
         f"""
@@ -40,7 +43,8 @@ model:
   shape: {{layers: 1, hidden: 32, heads: 2, intermediate: 64, max_positions: 64}}
   vocab_size: 600
   windows: {TINY_WINDOWS}
-training: {{max_steps: 4, eval_steps: 2, batch_size: 8, logging_steps: 1, select_best: {str(select_best).lower()}}}
+training: {{max_steps: 4, eval_steps: 2, batch_size: 8, logging_steps: 1, select_best: {str(select_best).lower()},
+           average_from: {"null" if average_from is None else average_from}, average_every: 1}}
 """,
         encoding="utf-8",
     )
@@ -102,3 +106,32 @@ training: {{max_steps: 4, batch_size: 4, logging_steps: 1, eval_steps: 2, save_s
     assert json.loads((model_dir / "metrics.json").read_text())["exported_checkpoint"] == "last (step 4)"
     assert not (tmp_path / "run" / "base").exists(), "a named base is used as it is, not rebuilt"
     assert "hfl/rbt-tiny" in (model_dir / "README.md").read_text()
+
+
+def test_weight_averager_exports_the_mean_of_the_sampled_weights():
+    model = torch.nn.Linear(1, 1)
+    averager = WeightAverager(start=0.5, every=2)
+    state = SimpleNamespace(max_steps=6, global_step=0)
+    averager.on_train_begin(None, state, None)
+    for step in range(1, 7):
+        state.global_step = step
+        with torch.no_grad():
+            model.weight.fill_(step)
+        averager.on_step_end(None, state, None, model=model)
+    assert averager.steps == [3, 5, 6], "from half-way, every 2nd step, and always the last"
+    averager.apply(model)
+    assert model.weight.item() == pytest.approx((3 + 5 + 6) / 3)
+
+
+def test_finetune_with_weight_averaging_reports_both(tmp_path):
+    _write_pages(tmp_path)
+    model_dir = train(load_config(_finetune_config(tmp_path, "null", select_best=False, average_from=0.5)))
+    metrics = json.loads((model_dir / "metrics.json").read_text())
+    assert metrics["exported_checkpoint"] == "mean of 3 weights at steps 2-4"
+    assert "line_f1" in metrics["validation_last_step"] and "line_f1" in metrics["validation"]
+    card = (model_dir / "README.md").read_text()
+    assert "mean of the late steps' weights" in card and "last step's weights alone" in card
+    last = Predictor.from_pretrained(tmp_path / "run" / "checkpoints" / "checkpoint-4", device="cpu")
+    averaged = Predictor.from_pretrained(model_dir, device="cpu")
+    weights = [dict(p.model.named_parameters())["classifier.weight"] for p in (last, averaged)]
+    assert not torch.equal(*weights), "the export is the mean, not the last step"

@@ -15,6 +15,14 @@ def _table(rows: list[tuple[str, ...]]) -> str:
     return "\n".join(lines)
 
 
+def _validation_role(config: Config) -> str:
+    if config.training.select_best:
+        return "the exported checkpoint is the best on it"
+    if config.training.average_from is not None:
+        return "watched only; the exported weights are the mean of the late steps' weights"
+    return "watched only; the last checkpoint is exported"
+
+
 def write_model_card(export_dir: Path, config: Config, data: dict, metrics: dict, base: str) -> None:
     """Write README.md stating the data, the config and the measured metrics of this very run."""
     sources = _table(
@@ -32,6 +40,11 @@ def write_model_card(export_dir: Path, config: Config, data: dict, metrics: dict
             "-",
         )
     )
+    if "validation_last_step" in metrics:
+        last = metrics["validation_last_step"]
+        score_rows.append(
+            ("validation, last step's weights alone", f"{last['line_precision']:.3f}", f"{last['line_recall']:.3f}", f"{last['line_f1']:.3f}", "-")
+        )
     if "test" in metrics:
         test = metrics["test"]
         score_rows.append(
@@ -66,7 +79,7 @@ style): every non-blank line gets one of `content`, `navigation`, `metadata`, `f
 ## Training data
 {sources}
 
-Validation ({"the exported checkpoint is the best on it" if config.training.select_best else "watched only; the last checkpoint is exported"}): {data['validation_pages']} pages from the held-out sites
+Validation ({_validation_role(config)}): {data['validation_pages']} pages from the held-out sites
 {", ".join(data['validation_sites'])}, removed from every training source.
 
 ## Metrics (content kept vs dropped)

@@ -70,6 +70,11 @@ class TrainingConfig:
     eval_steps: int | None = None
     #: Positive: stop after this many optimiser steps (smoke runs, equal-budget comparisons).
     max_steps: int = -1
+    #: Export the mean of the weights taken every ``average_every`` steps from this share of training
+    #: on (0.5: the second half), instead of one checkpoint. A late checkpoint's verdict on new sites
+    #: swings with the batches just before it; the mean evens that out. None: no averaging.
+    average_from: float | None = None
+    average_every: int = 50
 
 
 @dataclass
@@ -128,8 +133,21 @@ def load_config(path: str | Path) -> Config:
     with open(path, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
     config = build_dataclass(Config, raw, path.name)
+    check_training(config.training)
     check_paths(config)
     return config
+
+
+def check_training(training: TrainingConfig) -> None:
+    """Settings that contradict each other, or averaging over an empty stretch of training."""
+    if training.average_from is None:
+        return
+    if not 0.0 <= training.average_from < 1.0:
+        raise ConfigError(f"training.average_from must lie in [0, 1), got {training.average_from}")
+    if training.average_every < 1:
+        raise ConfigError(f"training.average_every must be at least 1, got {training.average_every}")
+    if training.select_best:
+        raise ConfigError("training.average_from exports averaged weights, so it needs select_best: false")
 
 
 def check_paths(config: Config) -> None:

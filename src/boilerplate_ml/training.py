@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from transformers import DataCollatorForTokenClassification, Trainer, TrainingArguments, set_seed
+from transformers import DataCollatorForTokenClassification, Trainer, TrainerCallback, TrainingArguments, set_seed
 
 from boilerplate_ml.card import write_model_card
 from boilerplate_ml.config import Config, config_to_dict
@@ -54,6 +54,36 @@ def line_metrics(tokenizer):
 def softmax_logits(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     """Hand probabilities, not logits, to the metrics, which average them over each line."""
     return logits.float().softmax(dim=-1)
+
+
+class WeightAverager(TrainerCallback):
+    """Keeps the running mean of the model's weights, sampled every ``every`` steps from ``start`` (a share of training) on."""
+
+    def __init__(self, start: float, every: int) -> None:
+        self.start, self.every = start, every
+        self.first_step = 0
+        self.sum: dict[str, torch.Tensor] = {}
+        self.steps: list[int] = []
+
+    def on_train_begin(self, args, state, control, **kwargs) -> None:
+        self.first_step = int(self.start * state.max_steps)
+
+    def on_step_end(self, args, state, control, model=None, **kwargs) -> None:
+        step = state.global_step
+        on_grid = (step - self.first_step) % self.every == 0
+        if step < self.first_step or not (on_grid or step == state.max_steps):
+            return
+        for name, tensor in model.state_dict().items():
+            if tensor.is_floating_point():
+                self.sum[name] = self.sum.get(name, 0) + tensor.detach().float()
+        self.steps.append(step)
+
+    def apply(self, model: torch.nn.Module) -> None:
+        """Load the mean of the sampled weights into ``model``."""
+        if not self.steps:
+            raise RuntimeError("no weights were sampled: training ended before average_from")
+        state = model.state_dict()
+        model.load_state_dict({name: (total / len(self.steps)).to(state[name].dtype) for name, total in self.sum.items()}, strict=False)
 
 
 def load_training_pages(config: Config) -> tuple[list[Page], list[Page], dict]:
@@ -128,7 +158,15 @@ def train(config: Config) -> Path:
         compute_metrics=line_metrics(tokenizer),
         preprocess_logits_for_metrics=softmax_logits,
     )
+    averager = None
+    if config.training.average_from is not None:
+        averager = WeightAverager(config.training.average_from, config.training.average_every)
+        trainer.add_callback(averager)
     trainer.train()
+    last_step_metrics = None
+    if averager:
+        last_step_metrics = trainer.evaluate()
+        averager.apply(trainer.model)
     validation_metrics = trainer.evaluate()
 
     export_dir = Path(config.export_dir) if config.export_dir else output_dir / "model"
@@ -141,12 +179,12 @@ def train(config: Config) -> Path:
         "validation": {k.removeprefix("eval_"): v for k, v in validation_metrics.items()},
         "train_windows": len(train_set),
         "epochs_run": trainer.state.epoch,
-        "exported_checkpoint": (
-            trainer.state.best_model_checkpoint if config.training.select_best else f"last (step {trainer.state.global_step})"
-        ),
+        "exported_checkpoint": exported_checkpoint(config, trainer.state, averager),
         "log_history": trainer.state.log_history,
         "data": data_summary,
     }
+    if last_step_metrics:
+        metrics["validation_last_step"] = {k.removeprefix("eval_"): v for k, v in last_step_metrics.items()}
     if config.data.test:
         metrics["test"] = score_test_pages(export_dir, config.data.test)
     with open(export_dir / "metrics.json", "w", encoding="utf-8") as handle:
@@ -155,6 +193,13 @@ def train(config: Config) -> Path:
         json.dump(config_to_dict(config), handle, indent=2, ensure_ascii=False)
     write_model_card(export_dir, config, data_summary, metrics, base)
     return export_dir
+
+
+def exported_checkpoint(config: Config, state, averager: WeightAverager | None) -> str:
+    """Which weights were exported, in words for metrics.json and the card."""
+    if averager:
+        return f"mean of {len(averager.steps)} weights at steps {averager.steps[0]}-{averager.steps[-1]}"
+    return state.best_model_checkpoint if config.training.select_best else f"last (step {state.global_step})"
 
 
 def score_test_pages(model_dir: Path, test_path: str) -> dict:
