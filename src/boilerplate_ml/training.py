@@ -165,9 +165,9 @@ def train(config: Config) -> Path:
     trainer.train()
     last_step_metrics = None
     if averager:
-        last_step_metrics = trainer.evaluate()
+        last_step_metrics = validation_scores(trainer)
         averager.apply(trainer.model)
-    validation_metrics = trainer.evaluate()
+    validation_metrics = validation_scores(trainer)
 
     export_dir = Path(config.export_dir) if config.export_dir else output_dir / "model"
     if export_dir.exists():
@@ -176,7 +176,7 @@ def train(config: Config) -> Path:
     trainer.save_model(str(export_dir))
     (export_dir / "training_args.bin").unlink(missing_ok=True)  # a pickle; the card holds the config
     metrics = {
-        "validation": {k.removeprefix("eval_"): v for k, v in validation_metrics.items()},
+        "validation": validation_metrics,
         "train_windows": len(train_set),
         "epochs_run": trainer.state.epoch,
         "exported_checkpoint": exported_checkpoint(config, trainer.state, averager),
@@ -184,7 +184,7 @@ def train(config: Config) -> Path:
         "data": data_summary,
     }
     if last_step_metrics:
-        metrics["validation_last_step"] = {k.removeprefix("eval_"): v for k, v in last_step_metrics.items()}
+        metrics["validation_last_step"] = last_step_metrics
     if config.data.test:
         metrics["test"] = score_test_pages(export_dir, config.data.test)
     with open(export_dir / "metrics.json", "w", encoding="utf-8") as handle:
@@ -193,6 +193,11 @@ def train(config: Config) -> Path:
         json.dump(config_to_dict(config), handle, indent=2, ensure_ascii=False)
     write_model_card(export_dir, config, data_summary, metrics, base)
     return export_dir
+
+
+def validation_scores(trainer: Trainer) -> dict[str, float]:
+    """The Trainer's evaluation on the validation sites, keyed as metrics.json keys them (no ``eval_`` prefix)."""
+    return {key.removeprefix("eval_"): value for key, value in trainer.evaluate().items()}
 
 
 def exported_checkpoint(config: Config, state, averager: WeightAverager | None) -> str:
