@@ -39,3 +39,92 @@ def test_collator_never_masks_special_tokens_and_labels_only_masked_positions(co
     assert torch.equal(batch["labels"][labelled], original[labelled])
     assert torch.equal(batch["input_ids"][~labelled], original[~labelled])
     assert (batch["input_ids"][labelled] == tokenizer.mask_token_id).float().mean() > 0.6
+
+
+@pytest.fixture()
+def article_glob(tmp_path) -> str:
+    """A gzipped article file in the corpus format, written from the tests' own text."""
+    import gzip
+    import json
+
+    from sample_data import ARTICLES
+
+    path = tmp_path / "articles.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        for copy in range(6):
+            for article in ARTICLES:
+                record = {"id": f"{article.id}-{copy}", "title": article.title, "text": "\n".join(article.paragraphs)}
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return str(tmp_path / "*.jsonl.gz")
+
+
+def tiny_pretrain_config(article_glob: str, output_dir, init_from: str | None):
+    from conftest import TINY_SHAPE
+
+    from boilerplate_ml.pretraining import CorpusConfig, PretrainConfig, PretrainTrainingConfig
+    from boilerplate_ml.windows import WindowSpec
+
+    return PretrainConfig(
+        name="tiny-base",
+        corpus=CorpusConfig(articles=article_glob, max_articles_per_file=24, heldout_fraction=0.2),
+        init_from=init_from,
+        shape=TINY_SHAPE,
+        vocab_size=300,
+        windows=WindowSpec(line_tokens=8, tail_tokens=2, window_tokens=64, stride=1.0),
+        training=PretrainTrainingConfig(max_steps=3, batch_size=4, logging_steps=1, eval_steps=3, save_steps=3),
+        output_dir=str(output_dir),
+    )
+
+
+def test_pretraining_continues_from_a_checkpoint_with_its_tokenizer(tiny_base_dir, article_glob, tmp_path):
+    import json
+
+    from safetensors.torch import load_file
+    from transformers import AutoTokenizer
+
+    from boilerplate_ml.pretraining import pretrain
+    from boilerplate_ml.windows import LINE_MARKERS
+
+    export = pretrain(tiny_pretrain_config(article_glob, tmp_path / "run", init_from=tiny_base_dir))
+
+    base_vocab = AutoTokenizer.from_pretrained(tiny_base_dir).get_vocab()
+    vocab = AutoTokenizer.from_pretrained(export).get_vocab()
+    assert {token: vocab[token] for token in base_vocab} == base_vocab, "the base's tokens keep their ids"
+    assert set(vocab) - set(base_vocab) == set(LINE_MARKERS)
+    before = load_file(f"{tiny_base_dir}/model.safetensors")
+    after = load_file(f"{export}/model.safetensors")
+    name = "bert.encoder.layer.0.attention.self.query.weight"
+    assert before[name].shape == after[name].shape and not torch.equal(before[name], after[name])
+    stats = json.loads((export / "pretrain_metrics.json").read_text(encoding="utf-8"))
+    assert stats["initial_heldout_loss"] > 0 and stats["heldout_loss"] > 0
+    card = (export / "README.md").read_text(encoding="utf-8")
+    assert f"continued from `{tiny_base_dir}`" in card and '"vocab_size"' not in card
+
+
+def test_pretraining_from_scratch_trains_a_tokenizer_of_the_configured_shape(article_glob, tmp_path):
+    from transformers import AutoConfig
+
+    from boilerplate_ml.pretraining import pretrain
+
+    export = pretrain(tiny_pretrain_config(article_glob, tmp_path / "run", init_from=None))
+    config = AutoConfig.from_pretrained(export)
+    assert (config.num_hidden_layers, config.hidden_size) == (1, 32)
+    assert "pretrained from scratch" in (export / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ("init_from: ./no-such-base\n", "init_from folder not found"),
+        ("init_from: {base}\nvocab_size: 500\n", "come from the init_from checkpoint"),
+        ("init_from: {base}\nshape: {{layers: 1, hidden: 32, heads: 2}}\n", "come from the init_from checkpoint"),
+    ],
+)
+def test_pretrain_config_rejects_what_init_from_cannot_honour(tiny_base_dir, article_glob, tmp_path, extra, message):
+    from boilerplate_ml.config import ConfigError
+    from boilerplate_ml.pretraining import load_pretrain_config
+
+    path = tmp_path / "pretrain.yaml"
+    path.write_text(f"name: x\ncorpus: {{articles: '{article_glob}'}}\n" + extra.format(base=tiny_base_dir), encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_pretrain_config(path)

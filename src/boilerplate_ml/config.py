@@ -160,10 +160,14 @@ def check_paths(config: Config) -> None:
         raise ConfigError("data.train lists no source")
     if not any(source.validate for source in config.data.train):
         raise ConfigError("no data.train source has validate: true, so nothing can pick the best epoch")
-    base = config.model.base
-    looks_local = base is not None and (base.startswith((".", "/", "~")) or base.count("/") > 1)
-    if looks_local and not Path(base).expanduser().is_dir():
-        raise ConfigError(f"model.base folder not found: {base}")
+    check_checkpoint_folder(config.model.base, "model.base")
+
+
+def check_checkpoint_folder(checkpoint: str | None, key: str) -> None:
+    """A checkpoint named by a path must be a folder that exists; a hub id is left to the hub."""
+    looks_local = checkpoint is not None and (checkpoint.startswith((".", "/", "~")) or checkpoint.count("/") > 1)
+    if looks_local and not Path(checkpoint).expanduser().is_dir():
+        raise ConfigError(f"{key} folder not found: {checkpoint}")
 
 
 def config_to_dict(config: Config) -> dict:

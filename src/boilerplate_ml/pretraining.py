@@ -5,7 +5,8 @@ packed into windows of ``window_tokens``. Articles give clean prose (their parag
 lines); labelled training pages give web text with its menus and footers. Masking is per token,
 which for Chinese means per character, as in Google's Chinese BERT; markers, [CLS] and [SEP]
 are never masked. The result is an ordinary Hugging Face checkpoint that a fine-tuning config
-names as ``model.base``.
+names as ``model.base``. With ``init_from`` pretraining continues from a checkpoint instead,
+its tokenizer and weights: more steps on our own base, or a real Chinese BERT adapted to web text.
 """
 
 from __future__ import annotations
@@ -21,9 +22,20 @@ from pathlib import Path
 import numpy as np
 import torch
 from datasets import Dataset
-from transformers import BertForMaskedLM, DataCollatorForLanguageModeling, Trainer, TrainingArguments, set_seed
+from transformers import (
+    AutoModelForMaskedLM,
+    AutoTokenizer,
+    BertForMaskedLM,
+    DataCollatorForLanguageModeling,
+    PretrainedConfig,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+    Trainer,
+    TrainingArguments,
+    set_seed,
+)
 
-from boilerplate_ml.config import ConfigError, build_dataclass, config_to_dict
+from boilerplate_ml.config import ConfigError, build_dataclass, check_checkpoint_folder, config_to_dict
 from boilerplate_ml.modeling import BertShape
 from boilerplate_ml.pages import read_pages
 from boilerplate_ml.tokenizer import train_wordpiece_tokenizer
@@ -63,6 +75,9 @@ class PretrainTrainingConfig:
 class PretrainConfig:
     name: str
     corpus: CorpusConfig
+    #: Hub id or folder of a BERT-family checkpoint to continue from (tokenizer and weights);
+    #: None trains a tokenizer on the corpus and starts from random weights of ``shape``.
+    init_from: str | None = None
     shape: BertShape = field(default_factory=BertShape)
     vocab_size: int = 8000
     windows: WindowSpec = field(default_factory=lambda: WindowSpec(stride=1.0))
@@ -78,7 +93,12 @@ def load_pretrain_config(path: str | Path) -> PretrainConfig:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
-    config = build_dataclass(PretrainConfig, yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config = build_dataclass(PretrainConfig, raw, path.name)
+    fixed_by_checkpoint = sorted({"shape", "vocab_size"} & set(raw))
+    if config.init_from and fixed_by_checkpoint:
+        raise ConfigError(f"{path.name}: {fixed_by_checkpoint} come from the init_from checkpoint; remove them")
+    check_checkpoint_folder(config.init_from, "init_from")
     if not glob.glob(config.corpus.articles):
         raise ConfigError(f"corpus.articles matches no file: {config.corpus.articles}")
     for file in config.corpus.pages:
@@ -144,10 +164,7 @@ def pretrain(config: PretrainConfig, resume: bool = False) -> Path:
     set_seed(config.seed)
     output_dir = Path(config.output_dir)
     documents = list(corpus_documents(config.corpus, config.seed))
-    tokenizer = train_wordpiece_tokenizer(
-        (line for doc in documents for line in doc), vocab_size=config.vocab_size
-    )
-    add_line_markers(tokenizer)
+    tokenizer, model = starting_point(config, documents)
     sequences = []
     for doc in documents:
         windows, _ = build_windows(encode_lines(doc, tokenizer, config.windows), tokenizer, config.windows)
@@ -157,7 +174,6 @@ def pretrain(config: PretrainConfig, resume: bool = False) -> Path:
     heldout = Dataset.from_dict({"input_ids": sequences[:n_heldout]})
     train_set = Dataset.from_dict({"input_ids": sequences[n_heldout:]})
 
-    model = BertForMaskedLM(config.shape.to_config(len(tokenizer), tokenizer.pad_token_id))
     t = config.training
     args = TrainingArguments(
         output_dir=str(output_dir / "checkpoints"),
@@ -190,6 +206,7 @@ def pretrain(config: PretrainConfig, resume: bool = False) -> Path:
         compute_metrics=masked_accuracy,
         preprocess_logits_for_metrics=lambda logits, labels: logits.argmax(dim=-1),
     )
+    initial = trainer.evaluate()  # step 0: what training starts from, random or a checkpoint
     trainer.train(resume_from_checkpoint=resume or None)
     final = trainer.evaluate()
 
@@ -204,14 +221,31 @@ def pretrain(config: PretrainConfig, resume: bool = False) -> Path:
         "train_sequences": len(train_set),
         "heldout_sequences": len(heldout),
         "tokens_per_step": t.batch_size * config.windows.window_tokens,
+        "initial_heldout_loss": initial["eval_loss"],
+        "initial_heldout_masked_accuracy": initial["eval_masked_accuracy"],
         "heldout_loss": final["eval_loss"],
         "heldout_masked_accuracy": final["eval_masked_accuracy"],
         "log_history": history,
     }
     (export_dir / "pretrain_metrics.json").write_text(json.dumps(stats, indent=2), encoding="utf-8")
     plot_loss_curve(history, export_dir / "mlm_loss.png")
-    write_base_card(export_dir, config, stats)
+    write_base_card(export_dir, config, stats, trainer.model.config)
     return export_dir
+
+
+def starting_point(
+    config: PretrainConfig, documents: list[list[str]]
+) -> tuple[PreTrainedTokenizerBase, PreTrainedModel]:
+    """The ``init_from`` checkpoint, or a tokenizer trained on the corpus and a random BERT of ``shape``."""
+    if config.init_from:
+        tokenizer = AutoTokenizer.from_pretrained(config.init_from)
+        model = AutoModelForMaskedLM.from_pretrained(config.init_from)
+        if add_line_markers(tokenizer):
+            model.resize_token_embeddings(len(tokenizer))
+        return tokenizer, model
+    tokenizer = train_wordpiece_tokenizer((line for doc in documents for line in doc), vocab_size=config.vocab_size)
+    add_line_markers(tokenizer)
+    return tokenizer, BertForMaskedLM(config.shape.to_config(len(tokenizer), tokenizer.pad_token_id))
 
 
 def masked_accuracy(eval_prediction) -> dict[str, float]:
@@ -240,13 +274,28 @@ def plot_loss_curve(history: list[dict], path: Path) -> None:
     plt.close(figure)
 
 
-def write_base_card(export_dir: Path, config: PretrainConfig, stats: dict) -> None:
+def write_base_card(export_dir: Path, config: PretrainConfig, stats: dict, model_config: PretrainedConfig) -> None:
     # The closing evaluation repeats the last step with fresh masks; the table keeps that one.
     by_step = {h["step"]: h for h in stats["log_history"] if "eval_loss" in h}
     curve = "\n".join(
         f"| {step} | {h['eval_loss']:.3f} | {h['eval_masked_accuracy']:.3f} |" for step, h in by_step.items()
     )
-    shape = config.shape
+    shape = (
+        f"Shape: {model_config.num_hidden_layers} layers, hidden {model_config.hidden_size}, "
+        f"{model_config.num_attention_heads} heads, intermediate {model_config.intermediate_size}; "
+        f"vocabulary of {model_config.vocab_size} tokens, eight of them the line-length markers `[L1]`…`[L8]`."
+    )
+    if config.init_from:
+        origin = f"""A Chinese BERT whose masked-language-model pretraining boilerplate-ml (`scripts/pretrain.py`)
+continued from `{config.init_from}` (its tokenizer and weights), as the base of its line classifiers.
+{shape}"""
+    else:
+        origin = f"""A small Chinese BERT pretrained from scratch by boilerplate-ml (`scripts/pretrain.py`) as the
+base of its line classifiers. {shape} The WordPiece vocabulary was trained on the corpus with the
+`tokenizers` library (Chinese characters split, Simplified and Traditional)."""
+    card_config = config_to_dict(config)
+    if config.init_from:  # shape and vocabulary came with the checkpoint
+        del card_config["shape"], card_config["vocab_size"]
     text = f"""---
 language: zh
 library_name: transformers
@@ -255,11 +304,7 @@ pipeline_tag: fill-mask
 
 # {config.name}
 
-A small Chinese BERT pretrained from scratch by boilerplate-ml (`scripts/pretrain.py`) as the
-base of its line classifiers. Shape: {shape.layers} layers, hidden {shape.hidden}, {shape.heads}
-heads, intermediate {shape.intermediate or 4 * shape.hidden}; WordPiece vocabulary of
-{config.vocab_size} trained on the corpus with the `tokenizers` library (Chinese characters split,
-Simplified and Traditional), plus eight line-length markers `[L1]`…`[L8]`.
+{origin}
 
 ## Corpus
 Articles: up to {config.corpus.max_articles_per_file} per file (seeded) from `{config.corpus.articles}`;
@@ -272,7 +317,8 @@ web text: the lines of {", ".join(config.corpus.pages) or "no page files"}. Line
 {config.training.learning_rate}, {config.training.mlm_probability:.0%} of tokens masked in spans of
 1 to {config.training.max_span} tokens (characters).
 
-Held-out MLM loss {stats["heldout_loss"]:.3f}, masked-token accuracy {stats["heldout_masked_accuracy"]:.3f}.
+Held-out MLM loss {stats["initial_heldout_loss"]:.3f} before training (step 0), {stats["heldout_loss"]:.3f} after;
+masked-token accuracy {stats["initial_heldout_masked_accuracy"]:.3f} before, {stats["heldout_masked_accuracy"]:.3f} after.
 
 ![MLM loss](mlm_loss.png)
 
@@ -282,7 +328,7 @@ Held-out MLM loss {stats["heldout_loss"]:.3f}, masked-token accuracy {stats["hel
 
 ## Config
 ```json
-{json.dumps(config_to_dict(config), indent=2, ensure_ascii=False)}
+{json.dumps(card_config, indent=2, ensure_ascii=False)}
 ```
 """
     (export_dir / "README.md").write_text(text, encoding="utf-8")
