@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+from pathlib import Path
+
 from boilerplate_ml.datagen.synth import Article, SynthConfig, synthesize_pages
 from boilerplate_ml.pages import Page
 
@@ -38,3 +42,12 @@ def handwritten_page() -> Page:
 
 def generated_pages(num_pages: int = 40, seed: int = 7) -> list[Page]:
     return list(synthesize_pages(ARTICLES, SynthConfig(num_pages=num_pages, seed=seed)))
+
+
+def write_articles(path: Path, copies: int = 3) -> None:
+    """The tests' articles as a gzipped corpus file in the format of ../shared/data/articles."""
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        for copy in range(copies):
+            for article in ARTICLES:
+                record = {"id": f"{article.id}-{copy}", "title": article.title, "text": "\n".join(article.paragraphs)}
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")

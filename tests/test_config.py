@@ -43,6 +43,11 @@ def test_good_config_loads_with_defaults(tmp_path):
         (("training: {", "training: {average_from: 0.5, "), "needs select_best: false"),
         (("training: {", "training: {select_best: false, average_from: 1.0, "), "average_from must lie in [0, 1)"),
         (("training: {", "training: {select_best: false, average_from: 0.5, average_every: 0, "), "average_every must be at least 1"),
+        (("training: {", "training: {batch_size: 0, "), "batch_size must be at least 1"),
+        (("training: {", "training: {warmup_ratio: 3, "), "warmup_ratio must lie in [0, 1)"),
+        (("epochs: 2", "epochs: -1"), "epochs must be positive"),
+        (("training: {", "training: {max_steps: 0, "), "max_steps must be -1"),
+        (("training: {", "training: {metric_for_best_model: line_f2, "), "'line_f2' is not one of"),
     ],
 )
 def test_mistakes_are_named(tmp_path, change, message):
@@ -54,3 +59,36 @@ def test_mistakes_are_named(tmp_path, change, message):
 def test_missing_config_file(tmp_path):
     with pytest.raises(ConfigError, match="config file not found"):
         load_config(tmp_path / "none.yaml")
+
+
+def test_a_base_under_a_local_folder_is_a_path_and_a_hub_id_is_left_to_the_hub(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "models").mkdir()
+    with pytest.raises(ConfigError, match="model.base folder not found: models/no-such-base"):
+        load_config(_config(tmp_path, GOOD.replace("model:\n", "model:\n  base: models/no-such-base\n")))
+    config = load_config(_config(tmp_path, GOOD.replace("model:\n", "model:\n  base: hfl/rbt3\n")))
+    assert config.model.base == "hfl/rbt3"
+
+
+def test_every_validation_metric_is_one_the_trainer_reports(tiny_model_dir):
+    import numpy as np
+    from transformers import AutoTokenizer, EvalPrediction
+
+    from boilerplate_ml.config import VALIDATION_METRICS
+    from boilerplate_ml.training import line_metrics
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    marker = tokenizer.convert_tokens_to_ids("[L3]")
+    inputs = np.array([[tokenizer.cls_token_id, marker, 5, 6, tokenizer.sep_token_id]])
+    labels = np.array([[-100, 0, 0, 0, -100]])
+    probabilities = np.full((1, 5, 8), 1 / 8)
+    scores = line_metrics(tokenizer)(EvalPrediction(predictions=probabilities, label_ids=labels, inputs=inputs))
+    assert set(scores) == set(VALIDATION_METRICS)
+
+
+def test_an_export_dir_holding_something_else_than_a_model_is_refused(tmp_path):
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "notes.txt").write_text("not a model", encoding="utf-8")
+    body = GOOD.replace("name: t\n", f"name: t\nexport_dir: {tmp_path / 'models'}\n")
+    with pytest.raises(ConfigError, match="holds files but no model"):
+        load_config(_config(tmp_path, body))

@@ -43,18 +43,9 @@ def test_collator_never_masks_special_tokens_and_labels_only_masked_positions(co
 
 @pytest.fixture()
 def article_glob(tmp_path) -> str:
-    """A gzipped article file in the corpus format, written from the tests' own text."""
-    import gzip
-    import json
+    from sample_data import write_articles
 
-    from sample_data import ARTICLES
-
-    path = tmp_path / "articles.jsonl.gz"
-    with gzip.open(path, "wt", encoding="utf-8") as handle:
-        for copy in range(6):
-            for article in ARTICLES:
-                record = {"id": f"{article.id}-{copy}", "title": article.title, "text": "\n".join(article.paragraphs)}
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    write_articles(tmp_path / "articles.jsonl.gz", copies=6)
     return str(tmp_path / "*.jsonl.gz")
 
 
@@ -99,17 +90,6 @@ def test_pretraining_continues_from_a_checkpoint_with_its_tokenizer(tiny_base_di
     assert stats["initial_heldout_loss"] > 0 and stats["heldout_loss"] > 0
     card = (export / "README.md").read_text(encoding="utf-8")
     assert f"continued from `{tiny_base_dir}`" in card and '"vocab_size"' not in card
-
-
-def test_pretraining_from_scratch_trains_a_tokenizer_of_the_configured_shape(article_glob, tmp_path):
-    from transformers import AutoConfig
-
-    from boilerplate_ml.pretraining import pretrain
-
-    export = pretrain(tiny_pretrain_config(article_glob, tmp_path / "run", init_from=None))
-    config = AutoConfig.from_pretrained(export)
-    assert (config.num_hidden_layers, config.hidden_size) == (1, 32)
-    assert "pretrained from scratch" in (export / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

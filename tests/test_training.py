@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
 from types import SimpleNamespace
@@ -15,7 +14,7 @@ from boilerplate_ml.pages import write_pages
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.pretraining import load_pretrain_config, pretrain
 from boilerplate_ml.training import WeightAverager, train
-from sample_data import ARTICLES, generated_pages
+from sample_data import ARTICLES, generated_pages, write_articles
 
 TINY_WINDOWS = "{line_tokens: 8, tail_tokens: 2, window_tokens: 64, stride: 0.5}"
 
@@ -67,18 +66,20 @@ def _check_exported(model_dir, tmp_path):
 
 def test_finetune_from_scratch_saves_and_reloads(tmp_path):
     _write_pages(tmp_path)
+    (tmp_path / "model").mkdir()  # an older model there, whose refiner must not survive
+    (tmp_path / "model" / "config.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "model" / "refiner.safetensors").write_bytes(b"stale")
     model_dir = train(load_config(_finetune_config(tmp_path, "null")))
     _check_exported(model_dir, tmp_path)
+    assert not (model_dir / "refiner.safetensors").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [], "no staging folder left"
     assert "checkpoint-" in json.loads((model_dir / "metrics.json").read_text())["exported_checkpoint"]
     assert (tmp_path / "run" / "base" / "tokenizer.json").is_file(), "built base is saved in HF format first"
 
 
 def test_pretrain_then_finetune_through_a_hub_like_name(tmp_path, monkeypatch):
     _write_pages(tmp_path)
-    articles = tmp_path / "articles.jsonl.gz"
-    with gzip.open(articles, "wt", encoding="utf-8") as handle:
-        for article in ARTICLES * 3:
-            handle.write(json.dumps({"id": article.id, "title": article.title, "text": "\n".join(article.paragraphs)}, ensure_ascii=False) + "\n")
+    write_articles(tmp_path / "articles.jsonl.gz")
     pretrain_yaml = tmp_path / "pretrain.yaml"
     pretrain_yaml.write_text(
         f"""
@@ -96,7 +97,8 @@ training: {{max_steps: 4, batch_size: 4, logging_steps: 1, eval_steps: 2, save_s
     base = pretrain(load_pretrain_config(pretrain_yaml))
     stats = json.loads((base / "pretrain_metrics.json").read_text())
     assert stats["heldout_loss"] > 0 and 0.0 <= stats["heldout_masked_accuracy"] <= 1.0
-    assert (base / "mlm_loss.png").stat().st_size > 1000 and "Held-out MLM loss" in (base / "README.md").read_text()
+    assert (base / "mlm_loss.png").stat().st_size > 1000
+    assert "Held-out MLM loss" in (card := (base / "README.md").read_text()) and "pretrained from scratch" in card
 
     # A hub id such as "hfl/rbt3" resolves to a local folder of that name first: same code path.
     monkeypatch.chdir(tmp_path)
@@ -135,3 +137,17 @@ def test_finetune_with_weight_averaging_reports_both(tmp_path):
     averaged = Predictor.from_pretrained(model_dir, device="cpu")
     weights = [dict(p.model.named_parameters())["classifier.weight"] for p in (last, averaged)]
     assert not torch.equal(*weights), "the export is the mean, not the last step"
+
+
+def test_a_run_that_fails_late_leaves_the_previous_model_whole(tmp_path, monkeypatch):
+    _write_pages(tmp_path)
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "config.json").write_text("{}", encoding="utf-8")
+
+    def fail(*args):
+        raise RuntimeError("scoring the test pages failed")
+
+    monkeypatch.setattr("boilerplate_ml.training.score_test_pages", fail)
+    with pytest.raises(RuntimeError, match="scoring the test pages failed"):
+        train(load_config(_finetune_config(tmp_path, "null")))
+    assert [p.name for p in (tmp_path / "model").iterdir()] == ["config.json"]

@@ -23,8 +23,9 @@ def _validation_role(config: Config) -> str:
     return "watched only; the last checkpoint is exported"
 
 
-def write_model_card(export_dir: Path, config: Config, data: dict, metrics: dict, base: str) -> None:
-    """Write README.md stating the data, the config and the measured metrics of this very run."""
+def write_model_card(folder: Path, config: Config, data: dict, metrics: dict, base: str) -> None:
+    """Write README.md into ``folder``, stating the data, the config and the measured metrics of this very run."""
+    export_dir = config.export_path()
     sources = _table(
         [("file", "what it is", "weight", "pages used")]
         + [(s["path"], s.get("about") or "-", f"{s['weight']:g}", str(s["pages"])) for s in data["sources"]]
@@ -92,5 +93,5 @@ Epochs run: {metrics['epochs_run']:g}; exported checkpoint: {metrics['exported_c
 {json.dumps(config_to_dict(config), indent=2, ensure_ascii=False)}
 ```
 """
-    (export_dir / "README.md").write_text(text, encoding="utf-8")
+    (folder / "README.md").write_text(text, encoding="utf-8")
 

@@ -89,6 +89,10 @@ class Config:
     #: Where the best model is exported with its card and metrics; None keeps it in output_dir.
     export_dir: str | None = None
 
+    def export_path(self) -> Path:
+        """The exported model's folder: ``export_dir``, or ``model`` inside ``output_dir``."""
+        return Path(self.export_dir) if self.export_dir else Path(self.output_dir) / "model"
+
 
 def build_dataclass(cls: type, raw: object, where: str):
     """Construct dataclass ``cls`` from plain YAML data, rejecting unknown or missing keys."""
@@ -138,8 +142,28 @@ def load_config(path: str | Path) -> Config:
     return config
 
 
+#: What the Trainer's evaluation on the validation sites reports (``training.line_metrics``).
+VALIDATION_METRICS = ("line_f1", "line_precision", "line_recall", "accuracy")
+
+
 def check_training(training: TrainingConfig) -> None:
-    """Settings that contradict each other, or averaging over an empty stretch of training."""
+    """Values out of range, settings that contradict each other, averaging over an empty stretch."""
+    out_of_range = [
+        (training.batch_size >= 1, "batch_size must be at least 1"),
+        (training.learning_rate > 0, "learning_rate must be positive"),
+        (0.0 <= training.warmup_ratio < 1.0, "warmup_ratio must lie in [0, 1)"),
+        (training.max_steps == -1 or training.max_steps >= 1, "max_steps must be -1 (use epochs) or at least 1"),
+        (training.max_steps >= 1 or training.epochs > 0, "epochs must be positive when max_steps is -1"),
+        (training.eval_steps is None or training.eval_steps >= 1, "eval_steps must be at least 1 (or null: each epoch)"),
+        (training.logging_steps >= 1, "logging_steps must be at least 1"),
+    ]
+    for holds, rule in out_of_range:
+        if not holds:
+            raise ConfigError(f"training.{rule}")
+    if training.metric_for_best_model not in VALIDATION_METRICS:
+        raise ConfigError(
+            f"training.metric_for_best_model {training.metric_for_best_model!r} is not one of {list(VALIDATION_METRICS)}"
+        )
     if training.average_from is None:
         return
     if not 0.0 <= training.average_from < 1.0:
@@ -161,12 +185,23 @@ def check_paths(config: Config) -> None:
     if not any(source.validate for source in config.data.train):
         raise ConfigError("no data.train source has validate: true, so nothing can pick the best epoch")
     check_checkpoint_folder(config.model.base, "model.base")
+    export = config.export_path()
+    if export.is_dir() and any(export.iterdir()) and not (export / "config.json").is_file():
+        raise ConfigError(f"export_dir {export} holds files but no model (config.json); training would replace them")
 
 
 def check_checkpoint_folder(checkpoint: str | None, key: str) -> None:
-    """A checkpoint named by a path must be a folder that exists; a hub id is left to the hub."""
-    looks_local = checkpoint is not None and (checkpoint.startswith((".", "/", "~")) or checkpoint.count("/") > 1)
-    if looks_local and not Path(checkpoint).expanduser().is_dir():
+    """A checkpoint named by a path must be a folder that exists; a hub id is left to the hub.
+
+    ``models/bpml-base-zh`` and ``hfl/rbt3`` look alike: a name under a local folder (``models``)
+    is a path, since the hub would not be asked for it anyway.
+    """
+    if checkpoint is None:
+        return
+    path = Path(checkpoint).expanduser()
+    under_local_folder = path.parent != Path(".") and path.parent.is_dir()
+    looks_local = checkpoint.startswith((".", "/", "~")) or checkpoint.count("/") > 1 or under_local_folder
+    if (looks_local or path.exists()) and not path.is_dir():
         raise ConfigError(f"{key} folder not found: {checkpoint}")
 
 

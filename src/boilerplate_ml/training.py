@@ -169,12 +169,13 @@ def train(config: Config) -> Path:
         averager.apply(trainer.model)
     validation_metrics = validation_scores(trainer)
 
-    export_dir = Path(config.export_dir) if config.export_dir else output_dir / "model"
-    if export_dir.exists():
-        shutil.rmtree(export_dir)
+    # Everything is written to a staging folder first: a run that fails late leaves the old model whole.
+    export_dir = config.export_path()
+    staging = export_dir.with_name(f".{export_dir.name}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
     trainer.model.to(torch.float32)
-    trainer.save_model(str(export_dir))
-    (export_dir / "training_args.bin").unlink(missing_ok=True)  # a pickle; the card holds the config
+    trainer.save_model(str(staging))
+    (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; the card holds the config
     metrics = {
         "validation": validation_metrics,
         "train_windows": len(train_set),
@@ -186,13 +187,24 @@ def train(config: Config) -> Path:
     if last_step_metrics:
         metrics["validation_last_step"] = last_step_metrics
     if config.data.test:
-        metrics["test"] = score_test_pages(export_dir, config.data.test)
-    with open(export_dir / "metrics.json", "w", encoding="utf-8") as handle:
+        metrics["test"] = score_test_pages(staging, config.data.test)
+    with open(staging / "metrics.json", "w", encoding="utf-8") as handle:
         json.dump(metrics, handle, indent=2, ensure_ascii=False)
-    with open(export_dir / "training_config.json", "w", encoding="utf-8") as handle:
+    with open(staging / "training_config.json", "w", encoding="utf-8") as handle:
         json.dump(config_to_dict(config), handle, indent=2, ensure_ascii=False)
-    write_model_card(export_dir, config, data_summary, metrics, base)
+    write_model_card(staging, config, data_summary, metrics, base)
+    replace_folder(export_dir, staging)
     return export_dir
+
+
+def replace_folder(target: Path, replacement: Path) -> None:
+    """Put ``replacement`` where ``target`` is; files of an older model (a stale refiner) do not survive."""
+    retired = target.with_name(f".{target.name}.old")
+    shutil.rmtree(retired, ignore_errors=True)
+    if target.exists():
+        target.rename(retired)
+    replacement.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 def validation_scores(trainer: Trainer) -> dict[str, float]:
