@@ -131,3 +131,81 @@ def test_evaluate_bad_pages_file_names_line(tiny_model_dir, tmp_path):
     pages_file.write_text('{"id": "a", "lines": [{"text": "x", "label": "bogus"}]}\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["evaluate", str(pages_file), "--model", tiny_model_dir])
     assert result.exit_code == 1 and f"{pages_file}:1: lines[0] has unknown label 'bogus'" in result.output
+
+
+def test_a_folder_run_leaves_out_its_own_output_and_hidden_files(run, tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.txt").write_text("只有一行", encoding="utf-8")
+    (pages / ".partial-crashed.jsonl").write_text('{"text": "half"}\n', encoding="utf-8")
+    out = pages / "cleaned.jsonl"
+    for _ in range(2):  # the second run finds last run's output in the folder
+        result = run(str(pages), "-o", str(out), "--threshold", "0")
+        assert result.exit_code == 0, result.output
+        assert [r["path"] for r in _records(out)] == [str(pages / "a.txt")]
+
+
+def test_output_file_is_readable_as_the_umask_allows(run, tmp_path):
+    import os
+    import stat
+
+    (tmp_path / "a.txt").write_text("只有一行", encoding="utf-8")
+    previous = os.umask(0o022)
+    try:
+        result = run(str(tmp_path / "a.txt"), "-o", str(tmp_path / "out.jsonl"))
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE((tmp_path / "out.jsonl").stat().st_mode) == 0o644
+
+
+def test_missing_output_folder_is_named_before_any_work(run, tmp_path):
+    (tmp_path / "a.txt").write_text("只有一行", encoding="utf-8")
+    result = run(str(tmp_path / "a.txt"), "-o", str(tmp_path / "no-such-dir" / "out.jsonl"))
+    assert result.exit_code == 1 and "its folder does not exist" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), "no traceback"
+
+
+def test_a_bad_record_on_stdout_says_what_was_already_written(run):
+    result = run("-", "-o", "-", input='{"text": "good"}\n{oops\n')
+    assert result.exit_code == 1
+    assert "<stdin>:2: malformed JSON" in result.output and "the records before it are on stdout" in result.output
+
+
+def _truncated_gz(path) -> None:
+    whole = gzip.compress(b"".join(b'{"text": "line %d"}\n' % i for i in range(2000)))
+    path.write_bytes(whole[: len(whole) // 2])
+
+
+def test_truncated_gzip_names_the_line_where_reading_stopped(run, tmp_path):
+    source = tmp_path / "in.jsonl.gz"
+    _truncated_gz(source)
+    result = run(str(source), "-o", str(tmp_path / "out.jsonl"), "--on-error", "skip")
+    assert result.exit_code == 0, result.output
+    kept = len(_records(tmp_path / "out.jsonl"))
+    assert 0 < kept < 2000 and f"{source}:{kept + 1}: cannot read past line {kept}" in result.output
+
+
+def test_evaluate_on_a_truncated_gzip_names_file_and_line(tiny_model_dir, tmp_path):
+    pages_file = tmp_path / "pages.jsonl.gz"
+    whole = gzip.compress(b"".join(json.dumps(handwritten_page().to_record()).encode() + b"\n" for _ in range(300)))
+    pages_file.write_bytes(whole[: len(whole) // 2])
+    result = CliRunner().invoke(main, ["evaluate", str(pages_file), "--model", tiny_model_dir])
+    assert result.exit_code == 1 and f"{pages_file}:" in result.output and "cannot read past line" in result.output
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("--device", "gpu", "unknown device 'gpu'"),
+        ("--device", "cuda:7", "CUDA GPU"),
+        ("--model", "EMPTY_FOLDER", "not a model folder (no config.json)"),
+    ],
+)
+def test_unusable_device_or_model_is_one_clear_line(tiny_model_dir, tmp_path, option, value, message):
+    (tmp_path / "a.txt").write_text("只有一行", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    args = ["--model", tiny_model_dir, option, value.replace("EMPTY_FOLDER", str(tmp_path / "empty"))]
+    result = CliRunner().invoke(main, ["clean", *args, str(tmp_path / "a.txt"), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 1 and message in result.output
+    assert isinstance(result.exception, SystemExit), "no traceback"

@@ -65,6 +65,15 @@ def test_bad_settings_are_refused(tiny_model_dir):
         Predictor.from_pretrained(tiny_model_dir, threshold=1.5)
     with pytest.raises(FileNotFoundError):
         Predictor.from_pretrained("/nonexistent/model")
+    with pytest.raises(ValueError, match="keep_labels is empty"):
+        Predictor.from_pretrained(tiny_model_dir, keep_labels=[])
+    with pytest.raises(ValueError, match="batch_size"):
+        Predictor.from_pretrained(tiny_model_dir, batch_size=0)
+
+
+def test_one_label_as_a_string_is_that_label(tiny_model_dir):
+    predictor = Predictor.from_pretrained(tiny_model_dir, device="cpu", keep_labels="comment")
+    assert predictor.keep_labels == {"comment"}
 
 
 def _p(text: str, keep: bool) -> LinePrediction:
@@ -76,3 +85,8 @@ def test_join_kept_collapses_blank_runs_between_kept_lines_only():
              _p("B\r", True), _p("C", True), _p("", False), _p("footer", False)]
     assert join_kept(lines) == "A \n\nB\r\nC"
     assert join_kept([_p("menu", False)]) == ""
+
+
+def test_join_kept_keeps_a_crlf_page_crlf():
+    lines = [_p("A\r", True), _p("\r", False), _p("\r", False), _p("B\r", True)]
+    assert join_kept(lines) == "A\r\n\r\nB\r"

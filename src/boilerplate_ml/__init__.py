@@ -1,6 +1,11 @@
 """boilerplate-ml: keep the article lines of Chinese web pages, drop boilerplate and spam."""
 
+from typing import TYPE_CHECKING
+
 from boilerplate_ml.labels import LABELS
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time they load on first use, below
+    from boilerplate_ml.predictor import LinePrediction, Predictor
 
 __all__ = ["LABELS", "LinePrediction", "Predictor"]
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from itertools import islice
+from typing import TYPE_CHECKING
 
 import click
 from tqdm.auto import tqdm
 
 from boilerplate_ml.documents import AtomicJsonlWriter, Document, InputError, expand_inputs, read_documents
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS
+
+if TYPE_CHECKING:
+    from boilerplate_ml.predictor import LinePrediction, Predictor
 
 #: Pages predicted together: enough to fill many batches of windows, little enough to stream.
 PAGES_PER_CHUNK = 64
@@ -24,7 +29,9 @@ def main() -> None:
     """Keep the article lines of Chinese web pages; drop menus, footers, ads, spam and noise."""
 
 
-def _load_predictor(model: str | None, device: str | None, keep: tuple[str, ...], threshold: float, batch_size: int):
+def _load_predictor(
+    model: str | None, device: str | None, keep: tuple[str, ...], threshold: float, batch_size: int
+) -> Predictor:
     from transformers.utils import logging as transformers_logging
 
     from boilerplate_ml.predictor import Predictor
@@ -63,9 +70,11 @@ def _documents(files: list[str], text_field: str, stdin_format: str) -> Iterator
 def clean(inputs, output, text_field, output_field, with_labels, model, device, batch_size, keep, threshold, on_error, stdin_format) -> None:
     """Clean pages from INPUTS (.txt files, folders, JSON Lines plain or .gz, - for stdin)."""
     try:
-        files = expand_inputs(list(inputs))
+        files = expand_inputs(list(inputs), output)
     except InputError as error:
         raise click.ClickException(str(error)) from None
+    if output != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise click.ClickException(f"{output}: its folder does not exist")
     predictor = _load_predictor(model, device, keep, threshold, batch_size)
     skipped: list[InputError] = []
     written = 0
@@ -88,7 +97,8 @@ def clean(inputs, output, text_field, output_field, with_labels, model, device, 
                 written += len(good)
                 progress.update(len(chunk))
     except InputError as error:
-        raise click.ClickException(f"{error} (nothing written; use --on-error skip to go on past bad records)") from None
+        done = "the records before it are on stdout" if output == "-" else "nothing written"
+        raise click.ClickException(f"{error} ({done}; use --on-error skip to go on past bad records)") from None
     finally:
         progress.close()
     click.echo(f"cleaned {written} pages into {output}", err=True)
@@ -100,7 +110,7 @@ def clean(inputs, output, text_field, output_field, with_labels, model, device, 
             click.echo(f"  … and {len(skipped) - SKIPS_LISTED} more", err=True)
 
 
-def _output_record(doc: Document, lines, output_field: str, with_labels: bool) -> dict:
+def _output_record(doc: Document, lines: list[LinePrediction], output_field: str, with_labels: bool) -> dict:
     from boilerplate_ml.predictor import join_kept
 
     record = dict(doc.record)

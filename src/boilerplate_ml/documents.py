@@ -34,7 +34,6 @@ class InputError(ValueError):
 class Document:
     """One page to clean: its text and the record it came in (all fields are written back)."""
 
-    origin: str
     record: dict
     text: str
 
@@ -47,8 +46,13 @@ def _kind(path: str) -> str:
     raise InputError(path, f"unsupported file type (expected {', '.join(TEXT_SUFFIXES + JSONL_SUFFIXES)})")
 
 
-def expand_inputs(inputs: list[str]) -> list[str]:
-    """Files as given, folders as their supported files (sorted, recursive); missing paths are errors."""
+def expand_inputs(inputs: list[str], output: str | None = None) -> list[str]:
+    """Files as given, folders as their supported files (sorted, recursive); missing paths are errors.
+
+    In folders, hidden files (a crashed run's ``.partial-*``) and ``output`` itself are left out,
+    so that a second run over a folder does not read its own earlier output back in.
+    """
+    skip = Path(output).resolve() if output and output != STDIN else None
     files: list[str] = []
     for item in inputs:
         path = Path(item)
@@ -56,7 +60,12 @@ def expand_inputs(inputs: list[str]) -> list[str]:
             files.append(STDIN)
         elif path.is_dir():
             found = sorted(
-                str(p) for p in path.rglob("*") if p.is_file() and str(p).endswith(TEXT_SUFFIXES + JSONL_SUFFIXES)
+                str(p)
+                for p in path.rglob("*")
+                if p.is_file()
+                and str(p).endswith(TEXT_SUFFIXES + JSONL_SUFFIXES)
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and p.resolve() != skip
             )
             if not found:
                 raise InputError(item, "folder holds no .txt or JSON Lines file")
@@ -81,12 +90,13 @@ def read_documents(path: str, text_field: str = "text", stdin_format: str = "jso
         yield InputError(path, f"cannot open ({error.strerror})")
         return
     name = "<stdin>" if path == STDIN else path
+    line_number = 0
     try:
         for line_number, raw in enumerate(handle, start=1):
             if raw.strip():
                 yield _jsonl_document(raw, f"{name}:{line_number}", text_field)
     except (OSError, EOFError) as error:  # truncated or corrupt gzip
-        yield InputError(name, f"cannot read past this point ({error})")
+        yield InputError(f"{name}:{line_number + 1}", f"cannot read past line {line_number} ({error})")
     finally:
         if path != STDIN:
             handle.close()
@@ -103,7 +113,7 @@ def _jsonl_document(raw: bytes, origin: str, text_field: str) -> Document | Inpu
         return InputError(origin, f"missing field {text_field!r}")
     if not isinstance(record[text_field], str):
         return InputError(origin, f"field {text_field!r} is not a string")
-    return Document(origin, record, record[text_field])
+    return Document(record, record[text_field])
 
 
 def _read_text_file(path: str) -> Document | InputError:
@@ -117,7 +127,7 @@ def _read_text_file(path: str) -> Document | InputError:
     except UnicodeDecodeError as error:
         line_number = data.count(b"\n", 0, error.start) + 1
         return InputError(f"{name}:{line_number}", f"invalid UTF-8 at byte {error.start}")
-    return Document(name, {"path": name, "text": text}, text)
+    return Document({"path": name, "text": text}, text)
 
 
 class AtomicJsonlWriter:
@@ -134,6 +144,7 @@ class AtomicJsonlWriter:
         else:
             directory = os.path.dirname(os.path.abspath(path))
             fd, self._temp = tempfile.mkstemp(prefix=".partial-", suffix=".jsonl", dir=directory)
+            os.fchmod(fd, 0o666 & ~_current_umask())  # mkstemp's 0600 would hide the output from other users
             self._handle = os.fdopen(fd, "w", encoding="utf-8")
 
     def write(self, record: dict) -> None:
@@ -158,3 +169,9 @@ class AtomicJsonlWriter:
             self.commit()
         else:
             self.abort()
+
+
+def _current_umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

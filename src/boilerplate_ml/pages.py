@@ -93,15 +93,19 @@ def page_from_record(record: object, path: str | Path = "<record>", line_number:
 
 def read_pages(path: str | Path) -> Iterator[Page]:
     """Yield the pages of a JSON Lines file (plain or .gz), failing on the first bad record."""
+    line_number = 0
     with open_binary(path) as handle:
-        for line_number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                record = parse_json_line(raw)
-            except ValueError as error:
-                raise PageFormatError(path, line_number, str(error)) from None
-            yield page_from_record(record, path, line_number)
+        try:
+            for line_number, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                try:
+                    record = parse_json_line(raw)
+                except ValueError as error:
+                    raise PageFormatError(path, line_number, str(error)) from None
+                yield page_from_record(record, path, line_number)
+        except (EOFError, OSError) as error:  # a truncated or corrupt gzip
+            raise PageFormatError(path, line_number + 1, f"cannot read past line {line_number} ({error})") from None
 
 
 def write_pages(pages: Iterable[Page], path: str | Path) -> int:

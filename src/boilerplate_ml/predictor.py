@@ -48,16 +48,23 @@ class Predictor:
         batch_size: int = 32,
         refiner: PageRefiner | None = None,
     ) -> None:
-        unknown = set(keep_labels) - set(LABELS)
+        if isinstance(keep_labels, str):  # one label, not its characters
+            keep_labels = (keep_labels,)
+        keep_labels = frozenset(keep_labels)
+        unknown = keep_labels - set(LABELS)
         if unknown:
             raise ValueError(f"unknown labels in keep_labels: {sorted(unknown)}; known: {', '.join(LABELS)}")
+        if not keep_labels:
+            raise ValueError(f"keep_labels is empty, so nothing would be kept; known labels: {', '.join(LABELS)}")
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must lie in [0, 1], got {threshold}")
-        self.device = torch.device(device)
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        self.device = usable_device(device)
         self.model = model.to(self.device).eval()
         self.tokenizer = tokenizer
         self.spec = spec
-        self.keep_labels = frozenset(keep_labels)
+        self.keep_labels = keep_labels
         self.threshold = threshold
         self.batch_size = batch_size
         self.refiner = refiner
@@ -69,8 +76,10 @@ class Predictor:
         model_dir = Path(path) if path is not None else DEFAULT_MODEL_DIR
         if not model_dir.is_dir():
             raise FileNotFoundError(f"model folder not found: {model_dir}")
+        if not (model_dir / "config.json").is_file():
+            raise FileNotFoundError(f"not a model folder (no config.json): {model_dir}")
+        device = usable_device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         tokenizer, model, spec = load_line_classifier(model_dir)
-        device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         return cls(model, tokenizer, spec, device=device, refiner=PageRefiner.load(model_dir), **kwargs)
 
     def predict(self, text: str) -> list[LinePrediction]:
@@ -144,16 +153,32 @@ class Predictor:
         return scored
 
 
+def usable_device(device: str | torch.device) -> torch.device:
+    """``device`` parsed, or a ValueError that says why it cannot be used here (not a deep torch traceback)."""
+    try:
+        parsed = torch.device(device)
+    except RuntimeError:
+        raise ValueError(f"unknown device {device!r}; expected cpu, cuda, cuda:N, mps …") from None
+    if parsed.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} asked for, but torch sees no CUDA GPU here")
+    if parsed.type == "cuda" and parsed.index is not None and parsed.index >= torch.cuda.device_count():
+        raise ValueError(f"device {device!r} asked for, but torch sees {torch.cuda.device_count()} CUDA GPU(s)")
+    return parsed
+
+
 def join_kept(predictions: Sequence[LinePrediction]) -> str:
-    """Kept lines in order; a blank line stands between two kept lines that had blank lines between them."""
+    """Kept lines in order; an empty line stands between two kept lines that had blank lines between them.
+
+    On a CRLF page that empty line is ``\r``, as its own blank lines end, so the line endings stay whole.
+    """
     out: list[str] = []
-    gap = False
+    gap: str | None = None
     for prediction in predictions:
         if prediction.keep:
-            if gap and out:
-                out.append("")
+            if gap is not None and out:
+                out.append(gap)
             out.append(prediction.text)
-            gap = False
-        elif is_blank(prediction.text):
-            gap = True
+            gap = None
+        elif gap is None and is_blank(prediction.text):
+            gap = "\r" if prediction.text.endswith("\r") else ""
     return "\n".join(out)

@@ -2,9 +2,9 @@
 
 The corpus is read in the very shape the line classifier sees: lines opened by length markers,
 packed into windows of ``window_tokens``. Articles give clean prose (their paragraphs are the
-lines); labelled training pages give web text with its menus and footers. Masking is per token,
-which for Chinese means per character, as in Google's Chinese BERT; markers, [CLS] and [SEP]
-are never masked. The result is an ordinary Hugging Face checkpoint that a fine-tuning config
+lines); labelled training pages give web text with its menus and footers. Masking takes spans
+of one to ``max_span`` tokens (characters, for Chinese), so a word is not guessed from its own
+other half; markers, [CLS] and [SEP] are never masked. The result is an ordinary Hugging Face checkpoint that a fine-tuning config
 names as ``model.base``. With ``init_from`` pretraining continues from a checkpoint instead,
 its tokenizer and weights: more steps on our own base, or a real Chinese BERT adapted to web text.
 """
