@@ -14,7 +14,7 @@ import argparse
 import hashlib
 from pathlib import Path
 
-from boilerplate_ml.pages import read_pages, site_of, write_pages
+from boilerplate_ml.pages import PageFormatError, read_pages, site_of, write_pages
 
 
 def fold_of(site: str, folds: int) -> int:
@@ -25,9 +25,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("pages", nargs="+", help="labelled page files (real pages, not synthetic)")
-    parser.add_argument("--folds", type=int, default=2)
+    parser.add_argument("--folds", type=int, default=2, help="how many folds (at least 2)")
     args = parser.parse_args(argv)
-    pages = [page for path in args.pages for page in read_pages(path)]
+    if args.folds < 2:
+        parser.error(f"--folds must be at least 2, got {args.folds}")
+    try:
+        pages = [page for path in args.pages for page in read_pages(path)]
+    except (PageFormatError, OSError) as error:
+        parser.exit(2, f"error: {error}\n")
     folds = [fold_of(site_of(page), args.folds) for page in pages]
     args.out_dir.mkdir(parents=True, exist_ok=True)
     for k in range(args.folds):

@@ -7,6 +7,8 @@ import logging
 import sys
 
 from boilerplate_ml.config import ConfigError
+from boilerplate_ml.documents import InputError
+from boilerplate_ml.pages import PageFormatError
 from boilerplate_ml.pretraining import load_pretrain_config, pretrain
 
 
@@ -18,10 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         config = load_pretrain_config(args.config)
-    except ConfigError as error:
+        export_dir = pretrain(config, resume=args.resume)
+    except (ConfigError, InputError, PageFormatError) as error:  # a bad config, or a bad record in the corpus
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"base model saved to {pretrain(config, resume=args.resume)}")
+    print(f"base model saved to {export_dir}")
     return 0
 
 

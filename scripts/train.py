@@ -7,6 +7,7 @@ import logging
 import sys
 
 from boilerplate_ml.config import ConfigError, load_config
+from boilerplate_ml.pages import PageFormatError
 from boilerplate_ml.training import train
 
 
@@ -17,10 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         config = load_config(args.config)
-    except ConfigError as error:
+        export_dir = train(config)
+    except (ConfigError, PageFormatError) as error:  # a bad config, or a bad record in a data file
         print(f"error: {error}", file=sys.stderr)
         return 2
-    export_dir = train(config)
     print(f"model saved to {export_dir}")
     return 0
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import click
 from tqdm.auto import tqdm
 
-from boilerplate_ml.documents import AtomicJsonlWriter, Document, InputError, expand_inputs, read_documents
+from boilerplate_ml.documents import Document, InputError, expand_inputs, read_documents
+from boilerplate_ml.pages import AtomicJsonlWriter
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS
 
 if TYPE_CHECKING:
@@ -164,10 +165,13 @@ def prepare_html(html_dir, index_path, output, report, seed, min_coverage) -> No
     """Label the lines of HTML pages in HTML_DIR that have a gold main text (<id>.gold.txt)."""
     from boilerplate_ml.datagen.html_pages import MIN_GOLD_COVERAGE, prepare_html_dir
 
-    reports = prepare_html_dir(
-        html_dir, index_path, output, report, seed=seed,
-        min_coverage=MIN_GOLD_COVERAGE if min_coverage is None else min_coverage,
-    )
+    try:
+        reports = prepare_html_dir(
+            html_dir, index_path, output, report, seed=seed,
+            min_coverage=MIN_GOLD_COVERAGE if min_coverage is None else min_coverage,
+        )
+    except (InputError, OSError) as error:
+        raise click.ClickException(str(error)) from None
     kept = sum(r.prepared for r in reports)
     click.echo(f"{kept} pages labelled into {output}; {len(reports) - kept} skipped (reasons in {report})", err=True)
 
@@ -183,7 +187,7 @@ def apply_labels(html_dir, labels_dir, index_path, output) -> None:
 
     try:
         pages = build_annotated_pages(html_dir, labels_dir, index_path, output)
-    except AnnotationError as error:
+    except (AnnotationError, InputError, OSError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{len(pages)} annotated pages written to {output}", err=True)
 
@@ -200,7 +204,12 @@ def synth(articles, output, num_pages, articles_max, seed, traditional_rate) -> 
     from boilerplate_ml.datagen.synth import SynthConfig, load_articles, synthesize_pages
     from boilerplate_ml.pages import write_pages
 
-    pool = load_articles(sorted(expand_inputs(list(articles))), articles_max, seed=seed)
+    try:
+        pool = load_articles(sorted(expand_inputs(list(articles))), articles_max, seed=seed)
+    except (InputError, OSError, EOFError) as error:
+        raise click.ClickException(str(error)) from None
+    if not pool:
+        raise click.ClickException(f"no usable article (title and 80 characters of text) in {', '.join(articles)}")
     config = SynthConfig(num_pages=num_pages, seed=seed, traditional_rate=traditional_rate)
     count = write_pages(synthesize_pages(pool, config), output)
     click.echo(f"{count} synthetic pages from {len(pool)} articles into {output}", err=True)

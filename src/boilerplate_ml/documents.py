@@ -1,4 +1,4 @@
-"""CLI inputs and outputs: pages from .txt files, folders and JSON Lines; atomic JSON Lines out.
+"""CLI inputs: pages from .txt files, folders and JSON Lines, each record with where it came from.
 
 Every record knows where it came from (``file:line``), so any error can name it, and a bad
 record never takes good ones with it: the caller decides to stop or to skip and count.
@@ -6,10 +6,7 @@ record never takes good ones with it: the caller decides to stop or to skip and 
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,7 +91,7 @@ def read_documents(path: str, text_field: str = "text", stdin_format: str = "jso
     try:
         for line_number, raw in enumerate(handle, start=1):
             if raw.strip():
-                yield _jsonl_document(raw, f"{name}:{line_number}", text_field)
+                yield jsonl_document(raw, f"{name}:{line_number}", text_field)
     except (OSError, EOFError) as error:  # truncated or corrupt gzip
         yield InputError(f"{name}:{line_number + 1}", f"cannot read past line {line_number} ({error})")
     finally:
@@ -102,7 +99,8 @@ def read_documents(path: str, text_field: str = "text", stdin_format: str = "jso
             handle.close()
 
 
-def _jsonl_document(raw: bytes, origin: str, text_field: str) -> Document | InputError:
+def jsonl_document(raw: bytes, origin: str, text_field: str) -> Document | InputError:
+    """One JSON Lines record whose ``text_field`` is a string, or the reason it is not, named by ``origin``."""
     try:
         record = parse_json_line(raw)
     except ValueError as error:
@@ -128,50 +126,3 @@ def _read_text_file(path: str) -> Document | InputError:
         line_number = data.count(b"\n", 0, error.start) + 1
         return InputError(f"{name}:{line_number}", f"invalid UTF-8 at byte {error.start}")
     return Document({"path": name, "text": text}, text)
-
-
-class AtomicJsonlWriter:
-    """Writes JSON Lines to a temporary file that becomes ``path`` only on :meth:`commit`.
-
-    A run that stops half-way leaves no file that looks complete. ``-`` streams to stdout.
-    """
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        if path == STDIN:
-            self._handle: IO[str] = sys.stdout
-            self._temp = None
-        else:
-            directory = os.path.dirname(os.path.abspath(path))
-            fd, self._temp = tempfile.mkstemp(prefix=".partial-", suffix=".jsonl", dir=directory)
-            os.fchmod(fd, 0o666 & ~_current_umask())  # mkstemp's 0600 would hide the output from other users
-            self._handle = os.fdopen(fd, "w", encoding="utf-8")
-
-    def write(self, record: dict) -> None:
-        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-    def commit(self) -> None:
-        self._handle.flush()
-        if self._temp:
-            self._handle.close()
-            os.replace(self._temp, self.path)
-
-    def abort(self) -> None:
-        if self._temp:
-            self._handle.close()
-            os.unlink(self._temp)
-
-    def __enter__(self) -> AtomicJsonlWriter:
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.commit()
-        else:
-            self.abort()
-
-
-def _current_umask() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask

@@ -7,6 +7,7 @@ fine-tuning code never knows which kind of base it got.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,3 +93,20 @@ def load_line_classifier(path: str | Path) -> tuple[PreTrainedTokenizerBase, Pre
     if list(model.config.id2label.values()) != list(LABELS):
         raise ValueError(f"{path} predicts labels {list(model.config.id2label.values())}, not {list(LABELS)}")
     return tokenizer, model, WindowSpec(**spec_dict)
+
+
+def staging_folder(target: Path) -> Path:
+    """An empty hidden sibling of ``target`` to write a model into before :func:`replace_folder`."""
+    staging = target.with_name(f".{target.name}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    return staging
+
+
+def replace_folder(target: Path, replacement: Path) -> None:
+    """Put ``replacement`` where ``target`` is; files of an older model (a stale refiner) do not survive."""
+    retired = target.with_name(f".{target.name}.old")
+    shutil.rmtree(retired, ignore_errors=True)
+    if target.exists():
+        target.rename(retired)
+    replacement.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)

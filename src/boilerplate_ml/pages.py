@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,11 +112,11 @@ def read_pages(path: str | Path) -> Iterator[Page]:
 
 
 def write_pages(pages: Iterable[Page], path: str | Path) -> int:
-    """Write pages as JSON Lines; return how many were written."""
+    """Write pages as JSON Lines, all or nothing; return how many were written."""
     count = 0
-    with open(path, "w", encoding="utf-8") as handle:
+    with AtomicJsonlWriter(str(path)) as writer:
         for page in pages:
-            handle.write(json.dumps(page.to_record(), ensure_ascii=False) + "\n")
+            writer.write(page.to_record())
             count += 1
     return count
 
@@ -125,3 +128,50 @@ def site_of(page: Page) -> str:
     # Keep two labels (three for e.g. .com.cn) so sub-hosts of one site stay together.
     keep = 3 if len(parts) >= 3 and parts[-2] in {"com", "net", "org", "gov", "edu", "co"} else 2
     return ".".join(parts[-keep:]) if host else page.id
+
+
+class AtomicJsonlWriter:
+    """Writes JSON Lines to a temporary file that becomes ``path`` only on :meth:`commit`.
+
+    A run that stops half-way leaves no file that looks complete. ``-`` streams to stdout.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        if path == "-":
+            self._handle: IO[str] = sys.stdout
+            self._temp = None
+        else:
+            directory = os.path.dirname(os.path.abspath(path))
+            fd, self._temp = tempfile.mkstemp(prefix=".partial-", suffix=".jsonl", dir=directory)
+            os.fchmod(fd, 0o666 & ~_current_umask())  # mkstemp's 0600 would hide the output from other users
+            self._handle = os.fdopen(fd, "w", encoding="utf-8")
+
+    def write(self, record: dict) -> None:
+        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def commit(self) -> None:
+        self._handle.flush()
+        if self._temp:
+            self._handle.close()
+            os.replace(self._temp, self.path)
+
+    def abort(self) -> None:
+        if self._temp:
+            self._handle.close()
+            os.unlink(self._temp)
+
+    def __enter__(self) -> AtomicJsonlWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+
+
+def _current_umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

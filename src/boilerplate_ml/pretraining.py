@@ -12,7 +12,6 @@ its tokenizer and weights: more steps on our own base, or a real Chinese BERT ad
 from __future__ import annotations
 
 import glob
-import gzip
 import json
 import random
 from collections.abc import Iterator
@@ -36,12 +35,13 @@ from transformers import (
 )
 
 from boilerplate_ml.config import ConfigError, build_dataclass, check_checkpoint_folder, config_to_dict
-from boilerplate_ml.modeling import BertShape
-from boilerplate_ml.pages import read_pages
+from boilerplate_ml.dataset import IGNORE
+from boilerplate_ml.modeling import BertShape, replace_folder, staging_folder
+from boilerplate_ml.documents import InputError, jsonl_document
+from boilerplate_ml.pages import open_binary, read_pages
 from boilerplate_ml.tokenizer import train_wordpiece_tokenizer
 from boilerplate_ml.windows import WindowSpec, add_line_markers, build_windows, content_lines, encode_lines
 
-IGNORE = -100
 
 
 @dataclass
@@ -111,8 +111,15 @@ def corpus_documents(corpus: CorpusConfig, seed: int) -> Iterator[list[str]]:
     """Each document as its list of non-blank lines: sampled articles, then pages."""
     rng = random.Random(seed)
     for file in sorted(glob.glob(corpus.articles)):
-        with gzip.open(file, "rt", encoding="utf-8") as handle:
-            articles = [json.loads(line) for line in handle]
+        with open_binary(file) as handle:
+            records = [
+                jsonl_document(raw, f"{file}:{line_number}", "text")
+                for line_number, raw in enumerate(handle, start=1)
+                if raw.strip()
+            ]
+        if bad := next((record for record in records if isinstance(record, InputError)), None):
+            raise bad
+        articles = [record.record for record in records]
         for article in rng.sample(articles, min(corpus.max_articles_per_file, len(articles))):
             lines = [article.get("title") or "", *article["text"].split("\n")]
             yield [line for line in lines if line.strip()]
@@ -211,10 +218,11 @@ def pretrain(config: PretrainConfig, resume: bool = False) -> Path:
     final = trainer.evaluate()
 
     export_dir = Path(config.export_dir) if config.export_dir else output_dir / "model"
+    staging = staging_folder(export_dir)  # the old base stays whole until the new one is complete
     trainer.model.to(torch.float32)
-    trainer.save_model(str(export_dir))
-    tokenizer.save_pretrained(str(export_dir))
-    (export_dir / "training_args.bin").unlink(missing_ok=True)  # a pickle; the card holds the config
+    trainer.save_model(str(staging))
+    tokenizer.save_pretrained(str(staging))
+    (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; the card holds the config
     history = trainer.state.log_history
     stats = {
         "documents": len(documents),
@@ -227,9 +235,10 @@ def pretrain(config: PretrainConfig, resume: bool = False) -> Path:
         "heldout_masked_accuracy": final["eval_masked_accuracy"],
         "log_history": history,
     }
-    (export_dir / "pretrain_metrics.json").write_text(json.dumps(stats, indent=2), encoding="utf-8")
-    plot_loss_curve(history, export_dir / "mlm_loss.png")
-    write_base_card(export_dir, config, stats, trainer.model.config)
+    (staging / "pretrain_metrics.json").write_text(json.dumps(stats, indent=2), encoding="utf-8")
+    plot_loss_curve(history, staging / "mlm_loss.png")
+    write_base_card(staging, config, stats, trainer.model.config)
+    replace_folder(export_dir, staging)
     return export_dir
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 from itertools import chain
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from boilerplate_ml.config import Config, config_to_dict
 from boilerplate_ml.dataset import IGNORE, split_by_site, weighted, windows_dataset
 from boilerplate_ml.evaluation import LabelledLines, content_scores
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABEL_TO_ID, LABELS
-from boilerplate_ml.modeling import create_base_checkpoint, load_for_line_classification
+from boilerplate_ml.modeling import create_base_checkpoint, load_for_line_classification, replace_folder, staging_folder
 from boilerplate_ml.pages import Page, read_pages, site_of
 from boilerplate_ml.windows import LINE_MARKERS
 from boilerplate_ml.predictor import Predictor
@@ -171,8 +170,7 @@ def train(config: Config) -> Path:
 
     # Everything is written to a staging folder first: a run that fails late leaves the old model whole.
     export_dir = config.export_path()
-    staging = export_dir.with_name(f".{export_dir.name}.partial")
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = staging_folder(export_dir)
     trainer.model.to(torch.float32)
     trainer.save_model(str(staging))
     (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; the card holds the config
@@ -195,16 +193,6 @@ def train(config: Config) -> Path:
     write_model_card(staging, config, data_summary, metrics, base)
     replace_folder(export_dir, staging)
     return export_dir
-
-
-def replace_folder(target: Path, replacement: Path) -> None:
-    """Put ``replacement`` where ``target`` is; files of an older model (a stale refiner) do not survive."""
-    retired = target.with_name(f".{target.name}.old")
-    shutil.rmtree(retired, ignore_errors=True)
-    if target.exists():
-        target.rename(retired)
-    replacement.rename(target)
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 def validation_scores(trainer: Trainer) -> dict[str, float]:

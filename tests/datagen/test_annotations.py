@@ -78,6 +78,9 @@ def test_labels_made_on_other_text_are_refused() -> None:
         annotated_page("A1", HTML.replace("第二段", "第三段"), text, "", "A1.labels")
     with pytest.raises(AnnotationError, match="missing header"):
         annotated_page("A1", HTML, "1 content\n", "", "A1.labels")
+    misnamed = text.replace("# extractor: html_text", "# extractor: html-text")
+    with pytest.raises(AnnotationError, match="A1.labels: unknown extractor 'html-text'"):
+        annotated_page("A1", HTML, misnamed, "", "A1.labels")
 
 
 def _write_annotated_dir(tmp_path, extra_label_file: str | None = None):

@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from boilerplate_ml.datagen.html_extract import extract_lines
+from boilerplate_ml.datagen.html_extract import EXTRACTORS, extract_lines
 from boilerplate_ml.datagen.html_pages import read_index
 from boilerplate_ml.labels import LABELS, is_blank
 from boilerplate_ml.pages import Page, write_pages
@@ -96,6 +96,8 @@ def read_header(text: str, path: str | Path) -> dict[str, str]:
     missing = {"extractor", "digest"} - header.keys()
     if missing:
         raise AnnotationError(f"{path}: missing header line(s) {', '.join(f'# {k}: …' for k in sorted(missing))}")
+    if header["extractor"] not in EXTRACTORS:
+        raise AnnotationError(f"{path}: unknown extractor {header['extractor']!r} (expected one of {', '.join(EXTRACTORS)})")
     return header
 
 
@@ -115,8 +117,13 @@ def annotated_page(page_id: str, html: str, label_text: str, source: str, path: 
 def build_annotated_pages(html_dir: str | Path, labels_dir: str | Path, index_path: str | Path, out_path: str | Path) -> list[Page]:
     """One page per ``<id>.labels`` in ``labels_dir``, from ``<id>.html`` in ``html_dir``; all or nothing."""
     index = read_index(index_path)
+    if not Path(html_dir).is_dir():
+        raise AnnotationError(f"{html_dir}: no such folder")
+    label_paths = sorted(Path(labels_dir).glob(f"*{LABEL_FILE_SUFFIX}"))
+    if not label_paths:
+        raise AnnotationError(f"{labels_dir}: no {LABEL_FILE_SUFFIX} file (or no such folder)")
     pages = []
-    for label_path in sorted(Path(labels_dir).glob(f"*{LABEL_FILE_SUFFIX}")):
+    for label_path in label_paths:
         page_id = label_path.name.removesuffix(LABEL_FILE_SUFFIX)
         html_path = Path(html_dir) / f"{page_id}.html"
         if not html_path.exists():

@@ -8,7 +8,6 @@ report says what was left out and why instead of training on guessed labels.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -16,7 +15,8 @@ from boilerplate_ml.datagen.gold_align import MIN_GOLD_COVERAGE, align
 from boilerplate_ml.datagen.html_extract import choose_extractor, extract_lines, html_title
 from boilerplate_ml.datagen.line_rules import label_line, match_rule
 from boilerplate_ml.labels import CONTENT
-from boilerplate_ml.pages import Page, write_pages
+from boilerplate_ml.documents import InputError
+from boilerplate_ml.pages import AtomicJsonlWriter, Page, open_binary, parse_json_line, write_pages
 
 COMMENT = "comment"
 
@@ -107,9 +107,30 @@ def prepare_html_page(
 
 def read_index(path: str | Path) -> dict[str, dict]:
     """The html/ index (id -> record with site, has_gold, split, licence)."""
-    with open(path, encoding="utf-8") as handle:
-        records = [json.loads(line) for line in handle if line.strip()]
-    return {record["id"]: record for record in records}
+    index = {}
+    with open_binary(path) as handle:
+        for line_number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = parse_json_line(raw)
+            except ValueError as error:
+                raise InputError(f"{path}:{line_number}", str(error)) from None
+            if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+                raise InputError(f"{path}:{line_number}", "index record has no string 'id'")
+            index[record["id"]] = record
+    return index
+
+
+def html_files(html_dir: str | Path) -> list[Path]:
+    """The ``*.html`` pages of a folder, sorted; a missing or empty folder is an error, not an empty dataset."""
+    folder = Path(html_dir)
+    if not folder.is_dir():
+        raise InputError(str(html_dir), "no such folder")
+    files = sorted(folder.glob("*.html"))
+    if not files:
+        raise InputError(str(html_dir), "folder holds no .html file")
+    return files
 
 
 def prepare_html_dir(
@@ -127,7 +148,7 @@ def prepare_html_dir(
     index = read_index(index_path)
     pages: list[Page] = []
     reports: list[PageReport] = []
-    for html_path in sorted(Path(html_dir).glob("*.html")):
+    for html_path in html_files(html_dir):
         page_id = html_path.stem
         record = index.get(page_id, {})
         site = record.get("site", "")
@@ -150,7 +171,7 @@ def prepare_html_dir(
             page_id, site, extractor, True, result.extra["gold_coverage"],
             len(result.texts), content, None))
     write_pages(pages, out_path)
-    with open(report_path, "w", encoding="utf-8") as handle:
+    with AtomicJsonlWriter(str(report_path)) as writer:
         for report in reports:
-            handle.write(json.dumps(asdict(report), ensure_ascii=False) + "\n")
+            writer.write(asdict(report))
     return reports

@@ -15,8 +15,6 @@ Usage::
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 import re
 from collections.abc import Iterable, Iterator
@@ -26,7 +24,8 @@ from pathlib import Path
 
 from boilerplate_ml.datagen import boilerplate_library as lib
 from boilerplate_ml.labels import is_blank
-from boilerplate_ml.pages import Page
+from boilerplate_ml.documents import InputError, jsonl_document
+from boilerplate_ml.pages import Page, open_binary
 
 Line = tuple[str, str]
 
@@ -144,16 +143,19 @@ def load_articles(paths: Iterable[str | Path], max_articles: int, seed: int = 0)
     quota = max(1, -(-max_articles // len(paths)))
     articles: list[Article] = []
     for path in paths:
-        reservoir: list[bytes] = []
-        opener = gzip.open if str(path).endswith(".gz") else open
-        with opener(path, "rb") as handle:
-            for i, raw in enumerate(handle):
+        reservoir: list[tuple[int, bytes]] = []
+        with open_binary(path) as handle:
+            numbered = ((line_number, raw) for line_number, raw in enumerate(handle, start=1) if raw.strip())
+            for i, item in enumerate(numbered):
                 if len(reservoir) < quota:
-                    reservoir.append(raw)
+                    reservoir.append(item)
                 elif (j := rng.randint(0, i)) < quota:
-                    reservoir[j] = raw
-        for raw in reservoir:
-            article = _article_from_record(json.loads(raw), rng)
+                    reservoir[j] = item
+        for line_number, raw in reservoir:
+            document = jsonl_document(raw, f"{path}:{line_number}", "text")
+            if isinstance(document, InputError):
+                raise document
+            article = _article_from_record(document.record, rng)
             if article is not None:
                 articles.append(article)
     rng.shuffle(articles)
@@ -338,8 +340,7 @@ def _new_site(rng: random.Random, kind: str) -> _Site:
     )
 
 
-def _new_style(ctx_rng: random.Random, config: SynthConfig, article: Article | None) -> _Style:
-    rng = ctx_rng
+def _new_style(rng: random.Random, config: SynthConfig, article: Article | None) -> _Style:
     traditional = rng.random() < config.traditional_rate or (article is not None and article.traditional and rng.random() < 0.85)
     return _Style(
         traditional=traditional,

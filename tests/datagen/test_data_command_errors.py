@@ -1,0 +1,110 @@
+"""Data-building commands on bad input: one line naming the file (and line), no output that looks complete."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from boilerplate_ml.cli import main
+from boilerplate_ml.documents import InputError
+from boilerplate_ml.pages import write_pages
+from sample_data import generated_pages, write_articles
+
+
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+
+
+def _script(name: str):
+    """A script of scripts/ loaded as a module, so that its main() runs in this process."""
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_prepare_html_on_a_missing_or_empty_folder_fails_and_writes_nothing(tmp_path):
+    index = tmp_path / "index.jsonl"
+    index.write_text('{"id": "A1", "site": "a.test", "has_gold": true}\n', encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    for folder, reason in ((tmp_path / "htmll", "no such folder"), (tmp_path / "empty", "folder holds no .html file")):
+        out = tmp_path / "out.jsonl"
+        result = _invoke("prepare-html", str(folder), "--index", str(index), "-o", str(out), "--report", str(tmp_path / "r.jsonl"))
+        assert result.exit_code == 1 and f"{folder}: {reason}" in result.output
+        assert not out.exists()
+
+
+def test_a_malformed_index_line_is_named(tmp_path):
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "A1.html").write_text("<p>正文</p>", encoding="utf-8")
+    index = tmp_path / "index.jsonl"
+    index.write_text('{"id": "A1", "site": "a.test"}\n{oops\n', encoding="utf-8")
+    result = _invoke("prepare-html", str(tmp_path / "html"), "--index", str(index), "-o", str(tmp_path / "o.jsonl"),
+                     "--report", str(tmp_path / "r.jsonl"))
+    assert result.exit_code == 1 and f"{index}:2: malformed JSON" in result.output
+
+
+def test_apply_labels_without_label_files_fails(tmp_path):
+    (tmp_path / "html").mkdir()
+    index = tmp_path / "index.jsonl"
+    index.write_text('{"id": "A1", "site": "a.test"}\n', encoding="utf-8")
+    result = _invoke("apply-labels", str(tmp_path / "html"), "--labels", str(tmp_path / "lables"), "--index", str(index),
+                     "-o", str(tmp_path / "o.jsonl"))
+    assert result.exit_code == 1 and "no .labels file" in result.output
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_synth_names_a_bad_article_line_and_a_missing_input(tmp_path):
+    articles = tmp_path / "articles.jsonl.gz"
+    write_articles(articles)
+    with gzip.open(articles, "ab") as handle:
+        handle.write(b'{"title": "x", "text": 3}\n')
+    out = tmp_path / "synth.jsonl"
+    result = _invoke("synth", str(articles), "-o", str(out), "--pages", "3", "--articles-max", "100")
+    assert result.exit_code == 1 and f"{articles}:13: field 'text' is not a string" in result.output
+    assert not out.exists()
+    result = _invoke("synth", str(tmp_path / "nope.jsonl"), "-o", str(out))
+    assert result.exit_code == 1 and "no such file or folder" in result.output
+
+
+def test_write_pages_interrupted_leaves_no_file(tmp_path):
+    def pages_then_failure():
+        yield from generated_pages(3)
+        raise RuntimeError("generator failed half-way")
+
+    with pytest.raises(RuntimeError):
+        write_pages(pages_then_failure(), tmp_path / "pages.jsonl")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_pretraining_corpus_names_a_bad_article_line(tmp_path):
+    from boilerplate_ml.pretraining import CorpusConfig, corpus_documents
+
+    (tmp_path / "a.jsonl").write_text(json.dumps({"title": "t", "text": "正文"}) + "\n\n" + '{"title": "t"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=f"{tmp_path / 'a.jsonl'}:3: missing field 'text'"):
+        list(corpus_documents(CorpusConfig(articles=str(tmp_path / "*.jsonl")), seed=0))
+
+
+def test_train_script_reports_a_bad_record_in_one_line(tmp_path, capsys):
+    train_main = _script("train").main
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text('{"id": "a", "lines": [{"text": "x", "label": "bogus"}]}\n', encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text(f"name: t\ndata:\n  train: [{{path: {pages}, validate: true}}]\n", encoding="utf-8")
+    assert train_main(["--config", str(config)]) == 2
+    assert f"error: {pages}:1: lines[0] has unknown label 'bogus'" in capsys.readouterr().err
+
+
+def test_make_site_folds_needs_two_folds(tmp_path):
+    folds_main = _script("make_site_folds").main
+    with pytest.raises(SystemExit) as stopped:
+        folds_main([str(tmp_path / "folds"), str(tmp_path / "pages.jsonl"), "--folds", "0"])
+    assert stopped.value.code == 2
