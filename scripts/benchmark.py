@@ -19,14 +19,17 @@ import time
 from pathlib import Path
 
 from boilerplate_ml.documents import read_documents
+from boilerplate_ml.pages import open_binary, parse_json_line
 
 
 def as_text_records(path: str, out: Path) -> tuple[int, int, int]:
     """Write ``{"text": …}`` records; return pages, lines and non-blank lines."""
     pages = lines = non_blank = 0
-    with open(out, "w", encoding="utf-8") as handle:
-        for raw in open(path, encoding="utf-8"):
-            record = json.loads(raw)
+    with open(out, "w", encoding="utf-8") as handle, open_binary(path) as source:
+        for raw in source:
+            if not raw.strip():
+                continue
+            record = parse_json_line(raw)
             text = record["text"] if "text" in record else "\n".join(line["text"] for line in record["lines"])
             handle.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
             pages += 1
@@ -51,8 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.model:
             command += ["--model", args.model]
         start = time.perf_counter()
-        subprocess.run(command, check=True, stderr=subprocess.DEVNULL)
+        run = subprocess.run(command, stderr=subprocess.PIPE, text=True)
         seconds = time.perf_counter() - start
+        if run.returncode != 0:  # the CLI's own last lines say why
+            print(f"error: the CLI failed (exit {run.returncode}):\n" + "\n".join(run.stderr.splitlines()[-5:]), file=sys.stderr)
+            return 1
         cleaned = sum(1 for item in read_documents(str(Path(tmp) / "out.jsonl")) if not isinstance(item, Exception))
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if cleaned != pages:

@@ -22,11 +22,10 @@ def main(argv: list[str] | None = None) -> int:
         config = json.loads((Path(model_dir) / "training_config.json").read_text(encoding="utf-8"))
         sources = ", ".join(f"{Path(s['path']).name} ({s['weight']:g})" for s in config["data"]["train"])
         steps = max(h.get("step", 0) for h in metrics["log_history"])
-        test, validation = metrics["test"], metrics["validation"]
-        print(
-            f"| {config['name']} | {sources} | {steps} | {validation['line_f1']:.3f} | {test['line_precision']:.3f} "
-            f"| {test['line_recall']:.3f} | {test['line_f1']:.3f} | {test['char_f1']:.3f} |"
-        )
+        test = metrics.get("test")  # a run without data.test has no test figures
+        scores = [test[key] for key in ("line_precision", "line_recall", "line_f1", "char_f1")] if test else []
+        cells = " | ".join(f"{value:.3f}" for value in scores) or "- | - | - | -"
+        print(f"| {config['name']} | {sources} | {steps} | {metrics['validation']['line_f1']:.3f} | {cells} |")
     return 0
 
 

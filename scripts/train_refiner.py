@@ -50,6 +50,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--members", type=int, default=3, help="taggers trained from seeds seed, seed+1, ... and averaged")
     args = parser.parse_args(argv)
+    metrics_path, card_path = args.model / "metrics.json", args.model / "README.md"
+    for needed in (metrics_path, card_path):  # checked first: nothing is written into a folder that lacks them
+        if not needed.is_file():
+            parser.error(f"{needed} not found: --model must be a folder exported by scripts/train.py")
+    if args.members < 1 or args.epochs < 1:
+        parser.error("--members and --epochs must be at least 1")
 
     examples = []  # (page, out-of-fold probabilities)
     for model_dir, pages_path in args.fold:
@@ -71,11 +77,10 @@ def main(argv: list[str] | None = None) -> None:
         report["test_path"] = str(args.test)
     print(json.dumps(report, indent=2))
 
-    refiner.save(args.model)
-    metrics_path = args.model / "metrics.json"
     metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
     metrics["refiner"] = report
-    metrics_path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    refiner.save(args.model)
+    metrics_path.write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     write_card_section(args.model, report)
 
 

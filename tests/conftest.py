@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
 import pytest
 import torch
 
 from boilerplate_ml.modeling import BertShape, create_base_checkpoint, load_for_line_classification
 from boilerplate_ml.windows import WindowSpec
 from sample_data import generated_pages
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+
+
+def load_script(name: str) -> ModuleType:
+    """A script of scripts/ loaded as a module, so that its main() runs in the test's process."""
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 TINY_SHAPE = BertShape(layers=1, hidden=32, heads=2, intermediate=64, max_positions=128)
 #: Small windows so that ordinary test pages span several of them.

@@ -9,7 +9,7 @@ import torch
 
 from boilerplate_ml.labels import LABELS, LABEL_TO_ID
 from boilerplate_ml.predictor import Predictor
-from boilerplate_ml.refiner import LAYOUT_FEATURES, PageRefiner, line_features, train_refiner
+from boilerplate_ml.refiner import LAYOUT_FEATURES, BiGRUTagger, PageRefiner, line_features, train_refiner
 from sample_data import generated_pages
 
 
@@ -29,11 +29,11 @@ def test_features_skip_blank_lines_and_describe_layout() -> None:
 
 def test_refine_keeps_blank_lines_blank_and_returns_distributions() -> None:
     texts = ["菜单", "", "正文第一段。", "正文第二段。"]
-    refined = PageRefiner(hidden=8).eval().refine(texts, _uniform(texts))
+    refined = PageRefiner.untrained(hidden=8).eval().refine(texts, _uniform(texts))
     assert refined[1] is None
     for probs in (refined[0], refined[2], refined[3]):
         assert probs.shape == (len(LABELS),) and abs(float(probs.sum()) - 1) < 1e-5
-    assert PageRefiner(hidden=8).refine(["", " "], [None, None]) == [None, None]
+    assert PageRefiner.untrained(hidden=8).refine(["", " "], [None, None]) == [None, None]
 
 
 def test_it_learns_a_label_that_only_page_context_reveals() -> None:
@@ -61,7 +61,7 @@ def test_saved_refiner_is_loaded_by_the_predictor_and_changes_its_output(tiny_mo
     assert plain.refiner is None
 
     torch.manual_seed(0)
-    refiner = PageRefiner(hidden=8).eval()
+    refiner = PageRefiner.untrained(hidden=8).eval()
     refiner.save(model_dir)
     refined = Predictor.from_pretrained(model_dir, device="cpu")
     assert refined.refiner is not None
@@ -76,7 +76,7 @@ def test_saved_refiner_is_loaded_by_the_predictor_and_changes_its_output(tiny_mo
 
 
 def test_a_refiner_made_for_other_labels_is_refused(tmp_path) -> None:
-    PageRefiner(hidden=8).save(tmp_path)
+    PageRefiner.untrained(hidden=8).save(tmp_path)
     config = (tmp_path / "refiner.json").read_text().replace('"noise"', '"other"')
     (tmp_path / "refiner.json").write_text(config)
     with pytest.raises(ValueError, match="other labels or features"):
@@ -87,7 +87,7 @@ def test_an_ensemble_averages_its_members_and_survives_saving(tmp_path) -> None:
     texts = ["正文段落，写得很长。", "价格：30元", "首页"]
     probs = _uniform(texts)
     torch.manual_seed(0)
-    ensemble = PageRefiner(hidden=8, members=3).eval()
+    ensemble = PageRefiner.untrained(hidden=8, members=3).eval()
     _, features = line_features(texts, probs)
     each = [member(features[None])[0].softmax(dim=-1) for member in ensemble.members]
     assert not torch.allclose(each[0], each[1])
@@ -108,3 +108,20 @@ def test_ensemble_members_are_trained_from_different_seeds() -> None:
     assert not torch.allclose(first, second)
     single = train_refiner([(texts, ["content", "content", "navigation"], probs)] * 3, epochs=1, seed=0, hidden=8)
     assert torch.allclose(single.members[0].project.weight, first)
+
+
+def test_member_k_is_the_refiner_trained_alone_from_seed_plus_k() -> None:
+    pages = []
+    for n in range(4):
+        texts = [f"第{n}页的正文段落，写得很长。", "价格：30元" * (n + 1), "首页", "版权所有"][: n + 2]
+        pages.append((texts, ["content", "content", "navigation", "footer"][: n + 2], _uniform(texts)))
+    ensemble = train_refiner(pages, epochs=2, seed=0, hidden=8, members=2)
+    alone = train_refiner(pages, epochs=2, seed=1, hidden=8)
+    assert torch.equal(ensemble.members[1].classify.weight, alone.members[0].classify.weight)
+
+
+def test_a_refiner_needs_members_of_one_shape() -> None:
+    with pytest.raises(ValueError, match="at least one tagger"):
+        PageRefiner([])
+    with pytest.raises(ValueError, match="all of one shape"):
+        PageRefiner([BiGRUTagger(8, 2), BiGRUTagger(16, 2)])

@@ -53,6 +53,7 @@ class BiGRUTagger(nn.Module):
 
     def __init__(self, hidden: int, layers: int) -> None:
         super().__init__()
+        self.hidden, self.layers = hidden, layers
         features = len(LABELS) + len(LAYOUT_FEATURES)
         self.project = nn.Linear(features, hidden)
         self.gru = nn.GRU(hidden, hidden, num_layers=layers, batch_first=True, bidirectional=True,
@@ -73,10 +74,17 @@ class PageRefiner(nn.Module):
     (the taggers are tiny next to the line classifier).
     """
 
-    def __init__(self, hidden: int = 64, layers: int = 2, members: int = 1) -> None:
+    def __init__(self, members: Sequence[BiGRUTagger]) -> None:
         super().__init__()
-        self.hidden, self.layers = hidden, layers
-        self.members = nn.ModuleList(BiGRUTagger(hidden, layers) for _ in range(members))
+        if not members or len({(m.hidden, m.layers) for m in members}) != 1:
+            raise ValueError("a refiner needs at least one tagger, all of one shape")
+        self.hidden, self.layers = members[0].hidden, members[0].layers
+        self.members = nn.ModuleList(members)
+
+    @classmethod
+    def untrained(cls, hidden: int = 64, layers: int = 2, members: int = 1) -> PageRefiner:
+        """Randomly initialised members: the shape that saved weights are loaded into."""
+        return cls([BiGRUTagger(hidden, layers) for _ in range(members)])
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
         """Mean probabilities over the members for ``features`` of shape (pages, lines, features)."""
@@ -107,7 +115,7 @@ class PageRefiner(nn.Module):
         config = json.loads(config_path.read_text(encoding="utf-8"))
         if config["labels"] != list(LABELS) or config["layout_features"] != list(LAYOUT_FEATURES):
             raise ValueError(f"{config_path}: made for other labels or features than this version of boilerplate-ml")
-        refiner = cls(config["hidden"], config["layers"], config["members"])
+        refiner = cls.untrained(config["hidden"], config["layers"], config["members"])
         refiner.load_state_dict(load_file(str(Path(model_dir) / REFINER_WEIGHTS)))
         return refiner.eval()
 
@@ -119,6 +127,7 @@ def train_refiner(
     hidden: int = 64,
     learning_rate: float = 2e-3,
     members: int = 1,
+    layers: int = 2,
 ) -> PageRefiner:
     """Fit on (texts, gold labels, out-of-fold probabilities) per page, one page per step; member k uses seed + k."""
     examples = []
@@ -126,11 +135,8 @@ def train_refiner(
         indices, features = line_features(texts, probs)
         if indices:
             examples.append((features, torch.tensor([LABEL_TO_ID[labels[i]] for i in indices])))
-    refiner = PageRefiner(hidden, members=members)
-    refiner.members = nn.ModuleList(
-        _train_tagger(examples, seed + k, hidden, refiner.layers, epochs, learning_rate) for k in range(members)
-    )
-    return refiner.eval()
+    taggers = [_train_tagger(examples, seed + k, hidden, layers, epochs, learning_rate) for k in range(members)]
+    return PageRefiner(taggers).eval()
 
 
 def _train_tagger(
@@ -141,9 +147,10 @@ def _train_tagger(
     tagger = BiGRUTagger(hidden, layers)
     optimizer = torch.optim.AdamW(tagger.parameters(), lr=learning_rate, weight_decay=0.01)
     tagger.train()
+    order = list(examples)  # each member shuffles its own copy: member k is the same whatever came before it
     for _ in range(epochs):
-        rng.shuffle(examples)
-        for features, targets in examples:
+        rng.shuffle(order)
+        for features, targets in order:
             loss = nn.functional.cross_entropy(tagger(features[None])[0], targets)
             optimizer.zero_grad()
             loss.backward()

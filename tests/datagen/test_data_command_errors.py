@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -13,18 +11,8 @@ from click.testing import CliRunner
 from boilerplate_ml.cli import main
 from boilerplate_ml.documents import InputError
 from boilerplate_ml.pages import write_pages
+from conftest import load_script
 from sample_data import generated_pages, write_articles
-
-
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-
-
-def _script(name: str):
-    """A script of scripts/ loaded as a module, so that its main() runs in this process."""
-    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _invoke(*args: str):
@@ -94,7 +82,7 @@ def test_pretraining_corpus_names_a_bad_article_line(tmp_path):
 
 
 def test_train_script_reports_a_bad_record_in_one_line(tmp_path, capsys):
-    train_main = _script("train").main
+    train_main = load_script("train").main
     pages = tmp_path / "pages.jsonl"
     pages.write_text('{"id": "a", "lines": [{"text": "x", "label": "bogus"}]}\n', encoding="utf-8")
     config = tmp_path / "c.yaml"
@@ -104,7 +92,7 @@ def test_train_script_reports_a_bad_record_in_one_line(tmp_path, capsys):
 
 
 def test_make_site_folds_needs_two_folds(tmp_path):
-    folds_main = _script("make_site_folds").main
+    folds_main = load_script("make_site_folds").main
     with pytest.raises(SystemExit) as stopped:
         folds_main([str(tmp_path / "folds"), str(tmp_path / "pages.jsonl"), "--folds", "0"])
     assert stopped.value.code == 2
