@@ -48,6 +48,12 @@ def test_good_config_loads_with_defaults(tmp_path):
         (("epochs: 2", "epochs: -1"), "epochs must be positive"),
         (("training: {", "training: {max_steps: 0, "), "max_steps must be -1"),
         (("training: {", "training: {metric_for_best_model: line_f2, "), "'line_f2' is not one of"),
+        (("validate: true", "validate: true, weight: -0.5"), "data.train[0].weight must be positive"),
+        (("  train:", "  validation_fraction: 1.5\n  train:"), "data.validation_fraction must lie in (0, 1)"),
+        (("shape: {", "windows: {line_tokens: 4, tail_tokens: 4}\n  shape: {"), "model.windows.tail_tokens must lie in [0, line_tokens)"),
+        (("shape: {", "windows: {stride: 0}\n  shape: {"), "model.windows.stride must lie in (0, 1]"),
+        (("shape: {", "windows: {window_tokens: 1024}\n  shape: {"), "window_tokens must not exceed shape.max_positions"),
+        (("hidden: 32", "hidden: 33"), "model.shape.hidden must be a multiple of shape.heads"),
     ],
 )
 def test_mistakes_are_named(tmp_path, change, message):

@@ -137,6 +137,8 @@ def load_config(path: str | Path) -> Config:
     with open(path, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
     config = build_dataclass(Config, raw, path.name)
+    check_data(config.data)
+    check_windows_and_shape(config.model.windows, config.model.shape if config.model.base is None else None, "model.")
     check_training(config.training)
     check_paths(config)
     return config
@@ -146,9 +148,41 @@ def load_config(path: str | Path) -> Config:
 VALIDATION_METRICS = ("line_f1", "line_precision", "line_recall", "accuracy")
 
 
+def check_rules(rules: list[tuple[bool, str]], prefix: str) -> None:
+    """Raise on the first rule that does not hold, its text prefixed with where it applies."""
+    for holds, rule in rules:
+        if not holds:
+            raise ConfigError(f"{prefix}{rule}")
+
+
+def check_windows_and_shape(windows: WindowSpec, shape: BertShape | None, prefix: str) -> None:
+    """Windows that can hold a line; a shape (when we build the base) that BERT can be built in."""
+    check_rules([
+        (windows.line_tokens >= 1, "windows.line_tokens must be at least 1"),
+        (0 <= windows.tail_tokens < windows.line_tokens, "windows.tail_tokens must lie in [0, line_tokens)"),
+        (windows.window_tokens >= windows.line_tokens + 3,
+         "windows.window_tokens must hold one line with its marker, [CLS] and [SEP]: at least line_tokens + 3"),
+        (0.0 < windows.stride <= 1.0, "windows.stride must lie in (0, 1]"),
+    ], prefix)
+    if shape is not None:
+        check_rules([
+            (min(shape.layers, shape.hidden, shape.heads) >= 1, "shape: layers, hidden and heads must be at least 1"),
+            (shape.hidden % shape.heads == 0, "shape.hidden must be a multiple of shape.heads"),
+            (windows.window_tokens <= shape.max_positions, "windows.window_tokens must not exceed shape.max_positions"),
+        ], prefix)
+
+
+def check_data(data: DataConfig) -> None:
+    check_rules(
+        [(source.weight > 0, f"train[{i}].weight must be positive") for i, source in enumerate(data.train)]
+        + [(0.0 < data.validation_fraction < 1.0, "validation_fraction must lie in (0, 1)")],
+        "data.",
+    )
+
+
 def check_training(training: TrainingConfig) -> None:
     """Values out of range, settings that contradict each other, averaging over an empty stretch."""
-    out_of_range = [
+    check_rules([
         (training.batch_size >= 1, "batch_size must be at least 1"),
         (training.learning_rate > 0, "learning_rate must be positive"),
         (0.0 <= training.warmup_ratio < 1.0, "warmup_ratio must lie in [0, 1)"),
@@ -156,10 +190,7 @@ def check_training(training: TrainingConfig) -> None:
         (training.max_steps >= 1 or training.epochs > 0, "epochs must be positive when max_steps is -1"),
         (training.eval_steps is None or training.eval_steps >= 1, "eval_steps must be at least 1 (or null: each epoch)"),
         (training.logging_steps >= 1, "logging_steps must be at least 1"),
-    ]
-    for holds, rule in out_of_range:
-        if not holds:
-            raise ConfigError(f"training.{rule}")
+    ], "training.")
     if training.metric_for_best_model not in VALIDATION_METRICS:
         raise ConfigError(
             f"training.metric_for_best_model {training.metric_for_best_model!r} is not one of {list(VALIDATION_METRICS)}"

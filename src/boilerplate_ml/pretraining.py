@@ -34,7 +34,14 @@ from transformers import (
     set_seed,
 )
 
-from boilerplate_ml.config import ConfigError, build_dataclass, check_checkpoint_folder, config_to_dict
+from boilerplate_ml.config import (
+    ConfigError,
+    build_dataclass,
+    check_checkpoint_folder,
+    check_rules,
+    check_windows_and_shape,
+    config_to_dict,
+)
 from boilerplate_ml.dataset import IGNORE
 from boilerplate_ml.modeling import BertShape, replace_folder, staging_folder
 from boilerplate_ml.documents import InputError, jsonl_document
@@ -99,6 +106,19 @@ def load_pretrain_config(path: str | Path) -> PretrainConfig:
     if config.init_from and fixed_by_checkpoint:
         raise ConfigError(f"{path.name}: {fixed_by_checkpoint} come from the init_from checkpoint; remove them")
     check_checkpoint_folder(config.init_from, "init_from")
+    check_windows_and_shape(config.windows, None if config.init_from else config.shape, f"{path.name}: ")
+    corpus, t = config.corpus, config.training
+    check_rules([
+        (corpus.max_articles_per_file >= 1, "corpus.max_articles_per_file must be at least 1"),
+        (0.0 < corpus.heldout_fraction < 1.0, "corpus.heldout_fraction must lie in (0, 1)"),
+        (config.vocab_size >= 100, "vocab_size must be at least 100"),
+        (t.max_steps >= 1 and t.batch_size >= 1, "training.max_steps and training.batch_size must be at least 1"),
+        (t.learning_rate > 0, "training.learning_rate must be positive"),
+        (0.0 <= t.warmup_ratio < 1.0, "training.warmup_ratio must lie in [0, 1)"),
+        (0.0 < t.mlm_probability < 1.0, "training.mlm_probability must lie in (0, 1)"),
+        (t.max_span >= 1, "training.max_span must be at least 1"),
+        (min(t.logging_steps, t.eval_steps, t.save_steps) >= 1, "training.logging_steps, eval_steps and save_steps must be at least 1"),
+    ], f"{path.name}: ")
     if not glob.glob(config.corpus.articles):
         raise ConfigError(f"corpus.articles matches no file: {config.corpus.articles}")
     for file in config.corpus.pages:
