@@ -98,3 +98,10 @@ def test_an_export_dir_holding_something_else_than_a_model_is_refused(tmp_path):
     body = GOOD.replace("name: t\n", f"name: t\nexport_dir: {tmp_path / 'models'}\n")
     with pytest.raises(ConfigError, match="holds files but no model"):
         load_config(_config(tmp_path, body))
+
+
+def test_a_file_that_is_not_yaml_is_named(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("name: t\ndata: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="broken.yaml: not valid YAML"):
+        load_config(path)

@@ -129,14 +129,21 @@ def build_dataclass(cls: type, raw: object, where: str):
     return raw
 
 
-def load_config(path: str | Path) -> Config:
-    """Read and validate a YAML config; relative data paths are resolved against the current directory."""
-    path = Path(path)
+def read_yaml_config(cls: type, path: Path) -> tuple[dict, object]:
+    """The YAML mapping of ``path`` and the dataclass ``cls`` built from it (types and keys checked)."""
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
     with open(path, encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
-    config = build_dataclass(Config, raw, path.name)
+        try:
+            raw = yaml.safe_load(handle)
+        except yaml.YAMLError as error:
+            raise ConfigError(f"{path}: not valid YAML ({error})") from None
+    return raw, build_dataclass(cls, raw, path.name)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a YAML config; relative data paths are resolved against the current directory."""
+    _, config = read_yaml_config(Config, Path(path))
     check_data(config.data)
     check_windows_and_shape(config.model.windows, config.model.shape if config.model.base is None else None, "model.")
     check_training(config.training)

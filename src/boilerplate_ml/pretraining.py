@@ -36,11 +36,11 @@ from transformers import (
 
 from boilerplate_ml.config import (
     ConfigError,
-    build_dataclass,
     check_checkpoint_folder,
     check_rules,
     check_windows_and_shape,
     config_to_dict,
+    read_yaml_config,
 )
 from boilerplate_ml.dataset import IGNORE
 from boilerplate_ml.modeling import BertShape, replace_folder, staging_folder
@@ -95,13 +95,9 @@ class PretrainConfig:
 
 
 def load_pretrain_config(path: str | Path) -> PretrainConfig:
-    import yaml
-
+    """Read and validate a YAML pretraining config before any corpus is read."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"config file not found: {path}")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    config = build_dataclass(PretrainConfig, raw, path.name)
+    raw, config = read_yaml_config(PretrainConfig, path)
     fixed_by_checkpoint = sorted({"shape", "vocab_size"} & set(raw))
     if config.init_from and fixed_by_checkpoint:
         raise ConfigError(f"{path.name}: {fixed_by_checkpoint} come from the init_from checkpoint; remove them")
