@@ -149,15 +149,19 @@ def test_prepare_html_dir_writes_pages_and_a_report(tmp_path) -> None:
     (html_dir / "A1.html").write_text(HTML, encoding="utf-8")
     (html_dir / "A1.gold.txt").write_text(GOLD, encoding="utf-8")
     (html_dir / "A2.html").write_text(HTML, encoding="utf-8")
+    (html_dir / "A3.html").write_bytes(HTML.encode("gb18030"))  # another encoding: skipped, not guessed
+    (html_dir / "A3.gold.txt").write_text(GOLD, encoding="utf-8")
     index = tmp_path / "index.jsonl"
     index.write_text(
         json.dumps({"id": "A1", "site": "a.example", "has_gold": True}) + "\n"
-        + json.dumps({"id": "A2", "site": "a.example", "has_gold": False}) + "\n",
+        + json.dumps({"id": "A2", "site": "a.example", "has_gold": False}) + "\n"
+        + json.dumps({"id": "A3", "site": "a.example", "has_gold": True}) + "\n",
         encoding="utf-8",
     )
     reports = prepare_html_dir(html_dir, index, tmp_path / "out.jsonl", tmp_path / "report.jsonl")
-    assert [(r.id, r.prepared, r.skipped_reason) for r in reports] == [
+    assert [(r.id, r.prepared, r.skipped_reason) for r in reports][:2] == [
         ("A1", True, None), ("A2", False, "no gold text")]
+    assert not reports[2].prepared and reports[2].skipped_reason.startswith("not UTF-8 (invalid")
     [page] = read_pages(tmp_path / "out.jsonl")
     assert page.source == "a.example" and "content" in page.labels
-    assert len((tmp_path / "report.jsonl").read_text(encoding="utf-8").splitlines()) == 2
+    assert len((tmp_path / "report.jsonl").read_text(encoding="utf-8").splitlines()) == 3

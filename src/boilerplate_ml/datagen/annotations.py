@@ -128,7 +128,10 @@ def build_annotated_pages(html_dir: str | Path, labels_dir: str | Path, index_pa
         html_path = Path(html_dir) / f"{page_id}.html"
         if not html_path.exists():
             raise AnnotationError(f"{label_path}: no {html_path} to rebuild the page from")
-        html = html_path.read_text(encoding="utf-8", errors="replace")
+        try:
+            html = html_path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            raise AnnotationError(f"{html_path}: not UTF-8 ({error.reason} at byte {error.start})") from None
         pages.append(annotated_page(page_id, html, label_path.read_text(encoding="utf-8"), index.get(page_id, {}).get("site", ""), label_path))
     write_pages(pages, out_path)
     return pages

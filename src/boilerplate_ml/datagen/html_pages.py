@@ -158,8 +158,11 @@ def prepare_html_dir(
             reason = "not in index" if not record else "no gold text"
             reports.append(PageReport(page_id, site, extractor, False, None, 0, 0, reason))
             continue
-        html = html_path.read_text(encoding="utf-8", errors="replace")
-        gold = gold_path.read_text(encoding="utf-8", errors="replace")
+        try:  # a page in another encoding is skipped with the reason, never decoded by guesswork
+            html, gold = html_path.read_text(encoding="utf-8"), gold_path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            reports.append(PageReport(page_id, site, extractor, False, None, 0, 0, f"not UTF-8 ({error.reason} at byte {error.start})"))
+            continue
         result = prepare_html_page(page_id, html, gold, site, seed, extractor, min_coverage)
         if isinstance(result, Skipped):
             reports.append(PageReport(
