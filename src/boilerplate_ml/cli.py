@@ -12,7 +12,7 @@ import click
 from tqdm.auto import tqdm
 
 from boilerplate_ml.documents import Document, InputError, expand_inputs, read_documents
-from boilerplate_ml.pages import AtomicJsonlWriter
+from boilerplate_ml.pages import AtomicJsonlWriter, PageFormatError
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def _output_record(doc: Document, lines: list[LinePrediction], output_field: str
 def evaluate(pages_file, model, device, batch_size) -> None:
     """Score a model on labelled PAGES_FILE (LABELS.md JSON Lines) beside two baselines."""
     from boilerplate_ml.evaluation import BASELINES, LabelledLines, baseline_labels, content_scores, label_report
-    from boilerplate_ml.pages import PageFormatError, read_pages
+    from boilerplate_ml.pages import read_pages
 
     try:
         pages = list(read_pages(pages_file))
@@ -170,7 +170,7 @@ def prepare_html(html_dir, index_path, output, report, seed, min_coverage) -> No
             html_dir, index_path, output, report, seed=seed,
             min_coverage=MIN_GOLD_COVERAGE if min_coverage is None else min_coverage,
         )
-    except (InputError, OSError) as error:
+    except (InputError, PageFormatError, OSError) as error:
         raise click.ClickException(str(error)) from None
     kept = sum(r.prepared for r in reports)
     click.echo(f"{kept} pages labelled into {output}; {len(reports) - kept} skipped (reasons in {report})", err=True)
@@ -187,7 +187,7 @@ def apply_labels(html_dir, labels_dir, index_path, output) -> None:
 
     try:
         pages = build_annotated_pages(html_dir, labels_dir, index_path, output)
-    except (AnnotationError, InputError, OSError) as error:
+    except (AnnotationError, PageFormatError, OSError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{len(pages)} annotated pages written to {output}", err=True)
 

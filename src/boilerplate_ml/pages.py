@@ -94,8 +94,11 @@ def page_from_record(record: object, path: str | Path = "<record>", line_number:
     return Page(str(record["id"]), str(record.get("source", "")), texts, labels, extra)
 
 
-def read_pages(path: str | Path) -> Iterator[Page]:
-    """Yield the pages of a JSON Lines file (plain or .gz), failing on the first bad record."""
+def json_records(path: str | Path) -> Iterator[tuple[int, object]]:
+    """Each non-blank line of a JSON Lines file (plain or .gz) parsed, with its line number.
+
+    Malformed JSON and a truncated gzip raise :class:`PageFormatError` naming the line.
+    """
     line_number = 0
     with open_binary(path) as handle:
         try:
@@ -106,9 +109,15 @@ def read_pages(path: str | Path) -> Iterator[Page]:
                     record = parse_json_line(raw)
                 except ValueError as error:
                     raise PageFormatError(path, line_number, str(error)) from None
-                yield page_from_record(record, path, line_number)
+                yield line_number, record
         except (EOFError, OSError) as error:  # a truncated or corrupt gzip
             raise PageFormatError(path, line_number + 1, f"cannot read past line {line_number} ({error})") from None
+
+
+def read_pages(path: str | Path) -> Iterator[Page]:
+    """Yield the pages of a JSON Lines file (plain or .gz), failing on the first bad record."""
+    for line_number, record in json_records(path):
+        yield page_from_record(record, path, line_number)
 
 
 def write_pages(pages: Iterable[Page], path: str | Path) -> int:

@@ -16,7 +16,7 @@ from boilerplate_ml.datagen.html_extract import choose_extractor, extract_lines,
 from boilerplate_ml.datagen.line_rules import label_line, match_rule
 from boilerplate_ml.labels import CONTENT
 from boilerplate_ml.documents import InputError
-from boilerplate_ml.pages import AtomicJsonlWriter, Page, open_binary, parse_json_line, write_pages
+from boilerplate_ml.pages import AtomicJsonlWriter, Page, PageFormatError, json_records, write_pages
 
 COMMENT = "comment"
 
@@ -108,17 +108,10 @@ def prepare_html_page(
 def read_index(path: str | Path) -> dict[str, dict]:
     """The html/ index (id -> record with site, has_gold, split, licence)."""
     index = {}
-    with open_binary(path) as handle:
-        for line_number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                record = parse_json_line(raw)
-            except ValueError as error:
-                raise InputError(f"{path}:{line_number}", str(error)) from None
-            if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-                raise InputError(f"{path}:{line_number}", "index record has no string 'id'")
-            index[record["id"]] = record
+    for line_number, record in json_records(path):
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+            raise PageFormatError(path, line_number, "index record has no string 'id'")
+        index[record["id"]] = record
     return index
 
 
