@@ -48,6 +48,7 @@ class ModelConfig:
     base: str | None = None
     shape: BertShape = field(default_factory=BertShape)
     #: Tokenizer size when we build our own: covers common Simplified and Traditional characters.
+    #: A target: the WordPiece trainer keeps every character it saw, so it can come out larger.
     vocab_size: int = 8000
     windows: WindowSpec = field(default_factory=WindowSpec)
 

@@ -86,6 +86,8 @@ class PretrainConfig:
     #: None trains a tokenizer on the corpus and starts from random weights of ``shape``.
     init_from: str | None = None
     shape: BertShape = field(default_factory=BertShape)
+    #: WordPiece target size; every character of the corpus is kept too, so it can come out larger
+    #: (our base: 9,400 tokens with the markers). The card gives the real size.
     vocab_size: int = 8000
     windows: WindowSpec = field(default_factory=lambda: WindowSpec(stride=1.0))
     training: PretrainTrainingConfig = field(default_factory=PretrainTrainingConfig)
