@@ -92,6 +92,7 @@ def test_pretraining_continues_from_a_checkpoint_with_its_tokenizer(tiny_base_di
     assert stats["initial_heldout_loss"] > 0 and stats["heldout_loss"] > 0
     card = (export / "README.md").read_text(encoding="utf-8")
     assert f"continued from `{tiny_base_dir}`" in card and '"vocab_size"' not in card
+    assert f"| 0 | {stats['initial_heldout_loss']:.3f} |" in card, "the curve starts at step 0"
 
 
 @pytest.mark.parametrize(

@@ -241,7 +241,9 @@ def pretrain(config: PretrainConfig, resume: bool = False) -> Path:
     trainer.save_model(str(staging))
     tokenizer.save_pretrained(str(staging))
     (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; the card holds the config
-    history = trainer.state.log_history
+    # train() starts a fresh log, so the step-0 evaluation is put back at its head for the curve and card.
+    start = {"step": 0, "eval_loss": initial["eval_loss"], "eval_masked_accuracy": initial["eval_masked_accuracy"]}
+    history = [start, *trainer.state.log_history]
     stats = {
         "documents": len(documents),
         "train_sequences": len(train_set),
