@@ -12,8 +12,8 @@ import click
 from tqdm.auto import tqdm
 
 from boilerplate_ml.documents import Document, InputError, expand_inputs, read_documents
-from boilerplate_ml.pages import AtomicJsonlWriter, PageFormatError
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS
+from boilerplate_ml.pages import AtomicJsonlWriter, PageFormatError
 
 if TYPE_CHECKING:
     from boilerplate_ml.predictor import LinePrediction, Predictor

@@ -1,7 +1,9 @@
 """Labelled pages: the LABELS.md JSON Lines format, read strictly, written back losslessly.
 
 A page is ``{"id", "source", "lines": [{"text", "label"}, ...]}`` where blank lines have
-``label: null`` and every other line one of :data:`~boilerplate_ml.labels.LABELS`.
+``label: null`` and every other line one of :data:`~boilerplate_ml.labels.LABELS`. The JSON Lines
+plumbing that every reader and writer of the project shares lives here too: plain or gzipped
+input, records numbered by line, and output that appears only when it is complete.
 """
 
 from __future__ import annotations
