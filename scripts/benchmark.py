@@ -19,17 +19,14 @@ import time
 from pathlib import Path
 
 from boilerplate_ml.documents import read_documents
-from boilerplate_ml.pages import open_binary, parse_json_line
+from boilerplate_ml.pages import json_records
 
 
 def as_text_records(path: str, out: Path) -> tuple[int, int, int]:
     """Write ``{"text": …}`` records; return pages, lines and non-blank lines."""
     pages = lines = non_blank = 0
-    with open(out, "w", encoding="utf-8") as handle, open_binary(path) as source:
-        for raw in source:
-            if not raw.strip():
-                continue
-            record = parse_json_line(raw)
+    with open(out, "w", encoding="utf-8") as handle:
+        for _, record in json_records(path):
             text = record["text"] if "text" in record else "\n".join(line["text"] for line in record["lines"])
             handle.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
             pages += 1

@@ -198,19 +198,15 @@ def check_training(training: TrainingConfig) -> None:
         (training.max_steps >= 1 or training.epochs > 0, "epochs must be positive when max_steps is -1"),
         (training.eval_steps is None or training.eval_steps >= 1, "eval_steps must be at least 1 (or null: each epoch)"),
         (training.logging_steps >= 1, "logging_steps must be at least 1"),
+        (training.metric_for_best_model in VALIDATION_METRICS,
+         f"metric_for_best_model {training.metric_for_best_model!r} is not one of {list(VALIDATION_METRICS)}"),
     ], "training.")
-    if training.metric_for_best_model not in VALIDATION_METRICS:
-        raise ConfigError(
-            f"training.metric_for_best_model {training.metric_for_best_model!r} is not one of {list(VALIDATION_METRICS)}"
-        )
-    if training.average_from is None:
-        return
-    if not 0.0 <= training.average_from < 1.0:
-        raise ConfigError(f"training.average_from must lie in [0, 1), got {training.average_from}")
-    if training.average_every < 1:
-        raise ConfigError(f"training.average_every must be at least 1, got {training.average_every}")
-    if training.select_best:
-        raise ConfigError("training.average_from exports averaged weights, so it needs select_best: false")
+    if training.average_from is not None:
+        check_rules([
+            (0.0 <= training.average_from < 1.0, f"average_from must lie in [0, 1), got {training.average_from}"),
+            (training.average_every >= 1, f"average_every must be at least 1, got {training.average_every}"),
+            (not training.select_best, "average_from exports averaged weights, so it needs select_best: false"),
+        ], "training.")
 
 
 def check_paths(config: Config) -> None:

@@ -4,9 +4,10 @@ The corpus is read in the very shape the line classifier sees: lines opened by l
 packed into windows of ``window_tokens``. Articles give clean prose (their paragraphs are the
 lines); labelled training pages give web text with its menus and footers. Masking takes spans
 of one to ``max_span`` tokens (characters, for Chinese), so a word is not guessed from its own
-other half; markers, [CLS] and [SEP] are never masked. The result is an ordinary Hugging Face checkpoint that a fine-tuning config
-names as ``model.base``. With ``init_from`` pretraining continues from a checkpoint instead,
-its tokenizer and weights: more steps on our own base, or a real Chinese BERT adapted to web text.
+other half; markers, [CLS] and [SEP] are never masked. The result is an ordinary Hugging Face
+checkpoint that a fine-tuning config names as ``model.base``. With ``init_from`` pretraining
+continues from a checkpoint instead, its tokenizer and weights: more steps on our own base, or
+a real Chinese BERT adapted to web text.
 """
 
 from __future__ import annotations
@@ -43,9 +44,9 @@ from boilerplate_ml.config import (
     read_yaml_config,
 )
 from boilerplate_ml.dataset import IGNORE
+from boilerplate_ml.documents import InputError, read_documents
 from boilerplate_ml.modeling import BertShape, replace_folder, staging_folder
-from boilerplate_ml.documents import InputError, jsonl_document
-from boilerplate_ml.pages import open_binary, read_pages
+from boilerplate_ml.pages import read_pages
 from boilerplate_ml.tokenizer import train_wordpiece_tokenizer
 from boilerplate_ml.windows import WindowSpec, add_line_markers, build_windows, content_lines, encode_lines
 
@@ -129,12 +130,7 @@ def corpus_documents(corpus: CorpusConfig, seed: int) -> Iterator[list[str]]:
     """Each document as its list of non-blank lines: sampled articles, then pages."""
     rng = random.Random(seed)
     for file in sorted(glob.glob(corpus.articles)):
-        with open_binary(file) as handle:
-            records = [
-                jsonl_document(raw, f"{file}:{line_number}", "text")
-                for line_number, raw in enumerate(handle, start=1)
-                if raw.strip()
-            ]
+        records = list(read_documents(file, "text"))
         if bad := next((record for record in records if isinstance(record, InputError)), None):
             raise bad
         articles = [record.record for record in records]

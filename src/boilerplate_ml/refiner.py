@@ -78,8 +78,15 @@ class PageRefiner(nn.Module):
         super().__init__()
         if not members or len({(m.hidden, m.layers) for m in members}) != 1:
             raise ValueError("a refiner needs at least one tagger, all of one shape")
-        self.hidden, self.layers = members[0].hidden, members[0].layers
         self.members = nn.ModuleList(members)
+
+    @property
+    def hidden(self) -> int:
+        return self.members[0].hidden
+
+    @property
+    def layers(self) -> int:
+        return self.members[0].layers
 
     @classmethod
     def untrained(cls, hidden: int = 64, layers: int = 2, members: int = 1) -> PageRefiner:

@@ -23,8 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from boilerplate_ml.datagen import boilerplate_library as lib
-from boilerplate_ml.labels import is_blank
 from boilerplate_ml.documents import InputError, jsonl_document
+from boilerplate_ml.labels import is_blank
 from boilerplate_ml.pages import Page, open_binary
 
 Line = tuple[str, str]
