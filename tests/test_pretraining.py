@@ -104,13 +104,33 @@ def test_pretraining_continues_from_a_checkpoint_with_its_tokenizer(tiny_base_di
         ("training: {{max_span: 0}}\n", "training.max_span must be at least 1"),
         ("training: {{mlm_probability: 1.5}}\n", "training.mlm_probability must lie in (0, 1)"),
         ("windows: {{line_tokens: 0}}\n", "windows.line_tokens must be at least 1"),
+        ("training: {{learning_rate: 0}}\n", "training.learning_rate must be positive"),
+        ("export_dir: {holder}\n", "holds files but no model"),
     ],
 )
 def test_pretrain_config_rejects_what_cannot_run(tiny_base_dir, article_glob, tmp_path, extra, message):
     from boilerplate_ml.config import ConfigError
     from boilerplate_ml.pretraining import load_pretrain_config
 
+    holder = tmp_path / "models"  # a folder of models, not a model: the export would replace it whole
+    (holder / "other-model").mkdir(parents=True)
     path = tmp_path / "pretrain.yaml"
-    path.write_text(f"name: x\ncorpus: {{articles: '{article_glob}'}}\n" + extra.format(base=tiny_base_dir), encoding="utf-8")
+    path.write_text(
+        f"name: x\ncorpus: {{articles: '{article_glob}'}}\n" + extra.format(base=tiny_base_dir, holder=holder), encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match=re.escape(message)):
+        load_pretrain_config(path)
+
+
+def test_pretrain_config_names_the_missing_plotting_extra(article_glob, tmp_path, monkeypatch):
+    import importlib.util
+
+    from boilerplate_ml.config import ConfigError
+    from boilerplate_ml.pretraining import load_pretrain_config
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "matplotlib" else real_find_spec(name, *a))
+    path = tmp_path / "pretrain.yaml"
+    path.write_text(f"name: x\ncorpus: {{articles: '{article_glob}'}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape("boilerplate-ml[data]")):
         load_pretrain_config(path)

@@ -78,8 +78,19 @@ class TrainingConfig:
     average_every: int = 50
 
 
+class ExportsModel:
+    """Where a run's model goes; shared by fine-tuning and pretraining configs."""
+
+    output_dir: str
+    export_dir: str | None
+
+    def export_path(self) -> Path:
+        """The exported model's folder: ``export_dir``, or ``model`` inside ``output_dir``."""
+        return Path(self.export_dir) if self.export_dir else Path(self.output_dir) / "model"
+
+
 @dataclass
-class Config:
+class Config(ExportsModel):
     name: str
     data: DataConfig
     model: ModelConfig = field(default_factory=ModelConfig)
@@ -89,10 +100,6 @@ class Config:
     output_dir: str = "runs/default"
     #: Where the best model is exported with its card and metrics; None keeps it in output_dir.
     export_dir: str | None = None
-
-    def export_path(self) -> Path:
-        """The exported model's folder: ``export_dir``, or ``model`` inside ``output_dir``."""
-        return Path(self.export_dir) if self.export_dir else Path(self.output_dir) / "model"
 
 
 def build_dataclass(cls: type, raw: object, where: str):
@@ -188,12 +195,19 @@ def check_data(data: DataConfig) -> None:
     )
 
 
+def optimiser_rules(batch_size: int, learning_rate: float, warmup_ratio: float) -> list[tuple[bool, str]]:
+    """The ranges that fine-tuning and pretraining share."""
+    return [
+        (batch_size >= 1, "batch_size must be at least 1"),
+        (learning_rate > 0, "learning_rate must be positive"),
+        (0.0 <= warmup_ratio < 1.0, "warmup_ratio must lie in [0, 1)"),
+    ]
+
+
 def check_training(training: TrainingConfig) -> None:
     """Values out of range, settings that contradict each other, averaging over an empty stretch."""
     check_rules([
-        (training.batch_size >= 1, "batch_size must be at least 1"),
-        (training.learning_rate > 0, "learning_rate must be positive"),
-        (0.0 <= training.warmup_ratio < 1.0, "warmup_ratio must lie in [0, 1)"),
+        *optimiser_rules(training.batch_size, training.learning_rate, training.warmup_ratio),
         (training.max_steps == -1 or training.max_steps >= 1, "max_steps must be -1 (use epochs) or at least 1"),
         (training.max_steps >= 1 or training.epochs > 0, "epochs must be positive when max_steps is -1"),
         (training.eval_steps is None or training.eval_steps >= 1, "eval_steps must be at least 1 (or null: each epoch)"),
@@ -220,7 +234,11 @@ def check_paths(config: Config) -> None:
     if not any(source.validate for source in config.data.train):
         raise ConfigError("no data.train source has validate: true, so nothing can pick the best epoch")
     check_checkpoint_folder(config.model.base, "model.base")
-    export = config.export_path()
+    check_export_folder(config.export_path())
+
+
+def check_export_folder(export: Path) -> None:
+    """The export replaces its folder whole, so that folder must be empty, absent or a model already."""
     if export.is_dir() and any(export.iterdir()) and not (export / "config.json").is_file():
         raise ConfigError(f"export_dir {export} holds files but no model (config.json); training would replace them")
 

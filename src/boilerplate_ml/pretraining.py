@@ -13,6 +13,7 @@ a real Chinese BERT adapted to web text.
 from __future__ import annotations
 
 import glob
+import importlib.util
 import json
 import random
 from collections.abc import Iterator
@@ -37,10 +38,13 @@ from transformers import (
 
 from boilerplate_ml.config import (
     ConfigError,
+    ExportsModel,
     check_checkpoint_folder,
+    check_export_folder,
     check_rules,
     check_windows_and_shape,
     config_to_dict,
+    optimiser_rules,
     read_yaml_config,
 )
 from boilerplate_ml.dataset import IGNORE
@@ -80,7 +84,7 @@ class PretrainTrainingConfig:
 
 
 @dataclass
-class PretrainConfig:
+class PretrainConfig(ExportsModel):
     name: str
     corpus: CorpusConfig
     #: Hub id or folder of a BERT-family checkpoint to continue from (tokenizer and weights);
@@ -111,9 +115,8 @@ def load_pretrain_config(path: str | Path) -> PretrainConfig:
         (corpus.max_articles_per_file >= 1, "corpus.max_articles_per_file must be at least 1"),
         (0.0 < corpus.heldout_fraction < 1.0, "corpus.heldout_fraction must lie in (0, 1)"),
         (config.vocab_size >= 100, "vocab_size must be at least 100"),
-        (t.max_steps >= 1 and t.batch_size >= 1, "training.max_steps and training.batch_size must be at least 1"),
-        (t.learning_rate > 0, "training.learning_rate must be positive"),
-        (0.0 <= t.warmup_ratio < 1.0, "training.warmup_ratio must lie in [0, 1)"),
+        (t.max_steps >= 1, "training.max_steps must be at least 1"),
+        *[(holds, f"training.{rule}") for holds, rule in optimiser_rules(t.batch_size, t.learning_rate, t.warmup_ratio)],
         (0.0 < t.mlm_probability < 1.0, "training.mlm_probability must lie in (0, 1)"),
         (t.max_span >= 1, "training.max_span must be at least 1"),
         (min(t.logging_steps, t.eval_steps, t.save_steps) >= 1, "training.logging_steps, eval_steps and save_steps must be at least 1"),
@@ -123,6 +126,9 @@ def load_pretrain_config(path: str | Path) -> PretrainConfig:
     for file in config.corpus.pages:
         if not Path(file).is_file():
             raise ConfigError(f"corpus.pages file not found: {file}")
+    check_export_folder(config.export_path())
+    if importlib.util.find_spec("matplotlib") is None:  # the loss curve is drawn after an hour of training
+        raise ConfigError("pretraining draws its loss curve with matplotlib: pip install 'boilerplate-ml[data]'")
     return config
 
 
@@ -231,7 +237,7 @@ def pretrain(config: PretrainConfig, resume: bool = False) -> Path:
     trainer.train(resume_from_checkpoint=resume or None)
     final = trainer.evaluate()
 
-    export_dir = Path(config.export_dir) if config.export_dir else output_dir / "model"
+    export_dir = config.export_path()
     staging = staging_folder(export_dir)  # the old base stays whole until the new one is complete
     trainer.model.to(torch.float32)
     trainer.save_model(str(staging))
