@@ -46,14 +46,19 @@ def test_jsonl_gz_keeps_fields_and_adds_labels(run, tmp_path):
         for i, page in enumerate(generated_pages(3)):
             handle.write(json.dumps({"url": f"http://x.test/{i}", "body": page.text}, ensure_ascii=False) + "\n")
     out = tmp_path / "out.jsonl"
-    result = run(str(source), "-o", str(out), "--text-field", "body", "--with-labels")
+    # The untrained tiny model gives content 0.11-0.14 (about 1/8): 0.125 keeps some lines and drops others.
+    result = run(str(source), "-o", str(out), "--text-field", "body", "--with-labels", "--threshold", "0.125")
     assert result.exit_code == 0, result.output
     records = _records(out)
     assert [r["url"] for r in records] == ["http://x.test/0", "http://x.test/1", "http://x.test/2"]
+    all_kept, all_labelled = 0, 0
     for record in records:
         assert [line["text"] for line in record["lines"]] == record["body"].split("\n")
         kept = [line["text"] for line in record["lines"] if line["keep"]]
         assert [line for line in record["clean_text"].split("\n") if line] == kept
+        all_kept += len(kept)
+        all_labelled += sum(line["label"] is not None for line in record["lines"])
+    assert 0 < all_kept < all_labelled, "the threshold must split the lines, or the comparison above proves nothing"
 
 
 def test_stdin_to_stdout(run):
@@ -167,9 +172,17 @@ def test_missing_output_folder_is_named_before_any_work(run, tmp_path):
 
 
 def test_a_bad_record_on_stdout_says_what_was_already_written(run):
-    result = run("-", "-o", "-", input='{"text": "good"}\n{oops\n')
+    result = run("-", "-o", "-", input='{"text": "good"}\n{oops\n{"text": "after"}\n')
     assert result.exit_code == 1
     assert "<stdin>:2: malformed JSON" in result.output and "the records before it are on stdout" in result.output
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["good"], "what it says went out did"
+
+
+def test_an_output_that_is_a_folder_is_refused_before_any_work(run, tmp_path):
+    (tmp_path / "a.txt").write_text("只有一行", encoding="utf-8")
+    result = run(str(tmp_path / "a.txt"), "-o", str(tmp_path))
+    assert result.exit_code == 1 and "is a folder" in result.output
+    assert not list(tmp_path.glob(".partial-*")), "no temporary file left behind"
 
 
 def _truncated_gz(path) -> None:

@@ -76,6 +76,8 @@ def clean(inputs, output, text_field, output_field, with_labels, model, device, 
         raise click.ClickException(str(error)) from None
     if output != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
         raise click.ClickException(f"{output}: its folder does not exist")
+    if os.path.isdir(output):
+        raise click.ClickException(f"{output} is a folder; -o takes the JSON Lines file to write")
     predictor = _load_predictor(model, device, keep, threshold, batch_size)
     skipped: list[InputError] = []
     written = 0
@@ -84,19 +86,19 @@ def clean(inputs, output, text_field, output_field, with_labels, model, device, 
     try:
         with AtomicJsonlWriter(output) as writer:
             while chunk := list(islice(documents, PAGES_PER_CHUNK)):
-                good = []
+                good, failure = [], None
                 for item in chunk:
-                    if isinstance(item, InputError):
-                        if on_error == "fail":
-                            raise item
-                        skipped.append(item)
-                    else:
-                        good.append(item)
+                    if isinstance(item, InputError) and on_error == "fail":
+                        failure = item  # the records before it still go out (to stdout; a file is discarded)
+                        break
+                    (skipped if isinstance(item, InputError) else good).append(item)
                 predictions = predictor.predict_batch([doc.text for doc in good])
                 for doc, lines in zip(good, predictions):
                     writer.write(_output_record(doc, lines, output_field, with_labels))
                 written += len(good)
                 progress.update(len(chunk))
+                if failure:
+                    raise failure
     except InputError as error:
         done = "the records before it are on stdout" if output == "-" else "nothing written"
         raise click.ClickException(f"{error} ({done}; use --on-error skip to go on past bad records)") from None

@@ -165,7 +165,11 @@ class AtomicJsonlWriter:
         self._handle.flush()
         if self._temp:
             self._handle.close()
-            os.replace(self._temp, self.path)
+            try:
+                os.replace(self._temp, self.path)
+            except OSError:
+                os.unlink(self._temp)  # no stray .partial file beside an output that could not be placed
+                raise
 
     def abort(self) -> None:
         if self._temp:
