@@ -6,6 +6,7 @@ import pytest
 from transformers import AutoTokenizer
 
 from boilerplate_ml.windows import (
+    CHARS_PER_TOKEN,
     LINE_MARKERS,
     WindowSpec,
     assign_lines,
@@ -38,6 +39,19 @@ def test_every_line_is_encoded_behind_its_marker_and_cut(tokenizer):
 def test_long_line_keeps_its_tail(tokenizer):
     (ids,) = encode_lines(["开头" * 50 + "结尾。"], tokenizer, TINY_SPEC)
     assert tokenizer.convert_ids_to_tokens(ids[-1]) == "。"
+
+
+def test_without_a_tail_only_the_head_of_a_long_line_is_tokenized(tokenizer):
+    seen: list[int] = []
+
+    def counting_tokenizer(texts, **kwargs):
+        seen.extend(len(text) for text in texts)
+        return tokenizer(texts, **kwargs)
+
+    counting_tokenizer.convert_tokens_to_ids = tokenizer.convert_tokens_to_ids
+    spec = WindowSpec(line_tokens=8, tail_tokens=0, window_tokens=64)
+    (ids,) = encode_lines(["x" * 100_000], counting_tokenizer, spec)
+    assert len(ids) <= 1 + spec.line_tokens and max(seen) <= CHARS_PER_TOKEN * spec.line_tokens
 
 
 def test_literal_special_tokens_in_text_are_not_special(tokenizer):

@@ -66,12 +66,13 @@ def encode_lines(lines: Sequence[str], tokenizer: PreTrainedTokenizerBase, spec:
     tokenize = lambda texts: tokenizer(texts, add_special_tokens=False, split_special_tokens=True)["input_ids"]  # noqa: E731
     heads = tokenize([line[:head_chars] for line in lines])
     long_lines = [i for i, ids in enumerate(heads) if len(ids) > spec.line_tokens or len(lines[i]) > head_chars]
-    tails = tokenize([lines[i][-tail_chars:] for i in long_lines]) if long_lines else []
+    # No tail wanted: [-0:] would be the whole line, 100k characters through the tokenizer.
+    tails = tokenize([lines[i][-tail_chars:] for i in long_lines]) if long_lines and spec.tail_tokens else []
     tail_of = dict(zip(long_lines, tails))
     marker_ids = tokenizer.convert_tokens_to_ids(list(LINE_MARKERS))
     encoded = []
     for i, (line, head) in enumerate(zip(lines, heads)):
-        if i in tail_of and spec.tail_tokens:
+        if i in tail_of:
             body = head[: spec.line_tokens - spec.tail_tokens] + tail_of[i][-spec.tail_tokens :]
         else:
             body = head[: spec.line_tokens]
