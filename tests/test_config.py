@@ -38,7 +38,7 @@ def test_good_config_loads_with_defaults(tmp_path):
         (("name: t\n", ""), "missing 1 required positional argument: 'name'"),
         (("epochs: 2", "epochs: two"), "training.epochs: expected float"),
         (("PAGES", "/no/such/pages.jsonl"), "data file not found: /no/such/pages.jsonl"),
-        (("validate: true", "validate: false"), "nothing can pick the best epoch"),
+        (("validate: true", "validate: false"), "nothing can score checkpoints on held-out sites"),
         (("model:\n", "model:\n  base: ./no-such-checkpoint\n"), "model.base folder not found"),
         (("training: {", "training: {average_from: 0.5, "), "needs select_best: false"),
         (("training: {", "training: {select_best: false, average_from: 1.0, "), "average_from must lie in [0, 1)"),

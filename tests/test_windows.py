@@ -11,7 +11,7 @@ from boilerplate_ml.windows import (
     WindowSpec,
     assign_lines,
     build_windows,
-    content_lines,
+    non_blank_lines,
     encode_lines,
     length_bucket,
     plan_windows,
@@ -99,5 +99,5 @@ def test_windows_hold_lines_in_page_order_with_markers_in_place(tokenizer):
 
 
 def test_blank_lines_are_not_windowed():
-    assert content_lines(["", "  ", "\u3000", "\u00a0", "正文", "\t"]) == [4]
+    assert non_blank_lines(["", "  ", "\u3000", "\u00a0", "正文", "\t"]) == [4]
     assert WindowSpec().to_dict()["window_tokens"] == 512

@@ -36,7 +36,7 @@ class SourceConfig:
 @dataclass
 class DataConfig:
     train: list[SourceConfig]
-    #: Share of the validating sources' sites held out to pick the best epoch; split by site.
+    #: Share of the validating sources' sites held out to score checkpoints; split by site.
     validation_fraction: float = 0.15
     #: Pages scored once at the end and reported in metrics.json and the card (never trained on).
     test: str | None = None
@@ -61,7 +61,7 @@ class TrainingConfig:
     weight_decay: float = 0.01
     #: Fraction of steps spent warming up the learning rate.
     warmup_ratio: float = 0.06
-    #: The validation figure that picks the best epoch: content F1 per line, the acceptance measure.
+    #: The validation figure that picks the best checkpoint: content F1 per line, the acceptance measure.
     metric_for_best_model: str = "line_f1"
     #: Export the checkpoint that scored best on the validation sites (True) or the last one.
     #: With few validation sites the score swings more between checkpoints than training moves it.
@@ -98,11 +98,11 @@ class Config(ExportsModel):
     seed: int = 42
     #: Checkpoints, logs and the built base go here (ignored by git).
     output_dir: str = "runs/default"
-    #: Where the best model is exported with its card and metrics; None keeps it in output_dir.
+    #: Where the model is exported with its card and metrics; None keeps it in output_dir.
     export_dir: str | None = None
 
 
-def build_dataclass(cls: type, raw: object, where: str):
+def build_dataclass(cls: type, raw: object, where: str) -> object:
     """Construct dataclass ``cls`` from plain YAML data, rejecting unknown or missing keys."""
     if dataclasses.is_dataclass(cls):
         if not isinstance(raw, dict):
@@ -232,7 +232,7 @@ def check_paths(config: Config) -> None:
     if not config.data.train:
         raise ConfigError("data.train lists no source")
     if not any(source.validate for source in config.data.train):
-        raise ConfigError("no data.train source has validate: true, so nothing can pick the best epoch")
+        raise ConfigError("no data.train source has validate: true, so nothing can score checkpoints on held-out sites")
     check_checkpoint_folder(config.model.base, "model.base")
     check_export_folder(config.export_path())
 

@@ -1,4 +1,4 @@
-"""Labelled pages → a ``datasets.Dataset`` of token windows with a label at every line marker."""
+"""Labelled pages → a ``datasets.Dataset`` of token windows, every token of a line carrying the line's label."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from transformers import PreTrainedTokenizerBase
 
 from boilerplate_ml.labels import LABEL_TO_ID
 from boilerplate_ml.pages import Page, site_of
-from boilerplate_ml.windows import WindowSpec, build_windows, content_lines, encode_lines
+from boilerplate_ml.windows import WindowSpec, build_windows, encode_lines, non_blank_lines
 
 #: Label id that the loss and the metrics ignore (Hugging Face convention).
 IGNORE = -100
@@ -28,7 +28,7 @@ def windows_dataset(
     """
     rows: dict[str, list] = {"input_ids": [], "labels": []}
     for page in pages:
-        indices = content_lines(page.texts)
+        indices = non_blank_lines(page.texts)
         encoded = encode_lines([page.texts[i] for i in indices], tokenizer, spec)
         windows, owner = build_windows(encoded, tokenizer, spec)
         for w, window in enumerate(windows):

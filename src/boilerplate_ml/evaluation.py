@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,6 +11,9 @@ from sklearn.metrics import classification_report, confusion_matrix, precision_r
 
 from boilerplate_ml.labels import CONTENT, LABELS
 from boilerplate_ml.pages import Page
+
+if TYPE_CHECKING:  # the predictor imports the model stack; scoring needs only its records
+    from boilerplate_ml.predictor import LinePrediction
 
 #: Sentence-final punctuation of the punctuation baseline; with this set it reproduces the 0.61
 #: line F1 that ../shared/data/README.md quotes for it (adding "." or ";" lowers it).
@@ -45,7 +49,7 @@ class LabelledLines:
         return lines
 
     @classmethod
-    def from_predictions(cls, pages: Sequence[Page], predictions: Sequence[Sequence]) -> LabelledLines:
+    def from_predictions(cls, pages: Sequence[Page], predictions: Sequence[Sequence[LinePrediction]]) -> LabelledLines:
         """Score what the Predictor keeps (its ``keep``), not just its top label."""
         return cls.from_pages(
             pages, [[p.label for p in page] for page in predictions], [[p.keep for p in page] for page in predictions]

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import torch
 from tqdm.auto import tqdm
+from transformers import PreTrainedTokenizerBase
 
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS, is_blank
 from boilerplate_ml.modeling import load_line_classifier
 from boilerplate_ml.refiner import PageRefiner
-from boilerplate_ml.windows import Window, WindowSpec, build_windows, content_lines, encode_lines
+from boilerplate_ml.windows import Window, WindowSpec, build_windows, encode_lines, non_blank_lines
 
 #: The model that ships in the repository and is used when no path is given.
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "bpml-zh-small"
@@ -40,7 +41,7 @@ class Predictor:
     def __init__(
         self,
         model: torch.nn.Module,
-        tokenizer,
+        tokenizer: PreTrainedTokenizerBase,
         spec: WindowSpec,
         device: str | torch.device = "cpu",
         keep_labels: Iterable[str] = (CONTENT,),
@@ -104,7 +105,7 @@ class Predictor:
     def line_probabilities(self, texts: Sequence[str], progress: bool = False) -> list[list[torch.Tensor | None]]:
         """Per page, each line's probabilities over LABELS (None for blank lines), refined if there is a refiner."""
         pages = [text.split("\n") for text in texts]
-        labelled = [content_lines(lines) for lines in pages]
+        labelled = [non_blank_lines(lines) for lines in pages]
         windows: list[Window] = []
         owners: list[list[int]] = []  # per page, the window index of each labelled line
         for lines, indices in zip(pages, labelled):
@@ -131,7 +132,7 @@ class Predictor:
 
     @torch.inference_mode()
     def _score_windows(self, windows: Sequence[Window], progress: bool) -> list[torch.Tensor]:
-        """Class probabilities at each window's line markers; shortest windows batched together."""
+        """Per window, each packed line's class probabilities (the mean over its tokens); shortest windows batched together."""
         order = sorted(range(len(windows)), key=lambda w: len(windows[w].input_ids))
         scored: list[torch.Tensor | None] = [None] * len(windows)
         pad_id = self.tokenizer.pad_token_id

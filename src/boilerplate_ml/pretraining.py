@@ -28,6 +28,7 @@ from transformers import (
     AutoTokenizer,
     BertForMaskedLM,
     DataCollatorForLanguageModeling,
+    EvalPrediction,
     PretrainedConfig,
     PreTrainedModel,
     PreTrainedTokenizerBase,
@@ -52,7 +53,7 @@ from boilerplate_ml.documents import InputError, read_documents
 from boilerplate_ml.modeling import BertShape, replace_folder, staging_folder
 from boilerplate_ml.pages import read_pages
 from boilerplate_ml.tokenizer import train_wordpiece_tokenizer
-from boilerplate_ml.windows import WindowSpec, add_line_markers, build_windows, content_lines, encode_lines
+from boilerplate_ml.windows import WindowSpec, add_line_markers, build_windows, encode_lines, non_blank_lines
 
 
 
@@ -145,7 +146,7 @@ def corpus_documents(corpus: CorpusConfig, seed: int) -> Iterator[list[str]]:
             yield [line for line in lines if line.strip()]
     for file in corpus.pages:
         for page in read_pages(file):
-            yield [page.texts[i] for i in content_lines(page.texts)]
+            yield [page.texts[i] for i in non_blank_lines(page.texts)]
 
 
 class SpanMaskingCollator(DataCollatorForLanguageModeling):
@@ -154,7 +155,7 @@ class SpanMaskingCollator(DataCollatorForLanguageModeling):
     Replacement follows BERT: 80% [MASK], 10% a random token, 10% unchanged.
     """
 
-    def __init__(self, tokenizer, mlm_probability: float = 0.15, max_span: int = 3, seed: int = 0) -> None:
+    def __init__(self, tokenizer: PreTrainedTokenizerBase, mlm_probability: float = 0.15, max_span: int = 3, seed: int = 0) -> None:
         super().__init__(tokenizer, mlm_probability=mlm_probability, seed=seed)
         self.max_span = max_span
         self.rng = np.random.default_rng(seed)
@@ -279,7 +280,7 @@ def starting_point(
     return tokenizer, BertForMaskedLM(config.shape.to_config(len(tokenizer), tokenizer.pad_token_id))
 
 
-def masked_accuracy(eval_prediction) -> dict[str, float]:
+def masked_accuracy(eval_prediction: EvalPrediction) -> dict[str, float]:
     predicted, labels = eval_prediction.predictions, eval_prediction.label_ids
     mask = labels != IGNORE
     return {"masked_accuracy": float(np.mean(predicted[mask] == labels[mask]))}

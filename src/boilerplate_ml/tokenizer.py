@@ -1,6 +1,6 @@
 """Our own Chinese WordPiece tokenizer, saved as an ordinary Hugging Face ``BertTokenizerFast``.
 
-Used when no hub checkpoint is reachable: the tokenizer is trained with the ``tokenizers``
+Used when a config has ``base: null`` (no checkpoint to start from): the tokenizer is trained with the ``tokenizers``
 library on the corpus, so every Chinese character (Simplified and Traditional) the corpus uses
 often enough gets its own id, and Latin text falls back to WordPiece sub-words.
 """

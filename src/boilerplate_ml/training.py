@@ -1,19 +1,30 @@
 """Fine-tune a line classifier from a validated config with the Hugging Face Trainer.
 
-Read top to bottom: pages → site split → base checkpoint → windows → Trainer (best epoch
-on held-out sites) → export with metrics.json and a model card.
+Read top to bottom: pages → site split → base checkpoint → windows → Trainer (scored on
+held-out sites) → export (the best checkpoint, the last, or the mean of late weights) with
+metrics.json and a model card.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
 
 import numpy as np
 import torch
-from transformers import DataCollatorForTokenClassification, Trainer, TrainerCallback, TrainingArguments, set_seed
+from transformers import (
+    DataCollatorForTokenClassification,
+    EvalPrediction,
+    PreTrainedTokenizerBase,
+    Trainer,
+    TrainerCallback,
+    TrainerState,
+    TrainingArguments,
+    set_seed,
+)
 
 from boilerplate_ml.card import write_model_card
 from boilerplate_ml.config import Config, config_to_dict
@@ -22,17 +33,17 @@ from boilerplate_ml.evaluation import LabelledLines, content_scores
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABEL_TO_ID, LABELS
 from boilerplate_ml.modeling import create_base_checkpoint, load_for_line_classification, replace_folder, staging_folder
 from boilerplate_ml.pages import Page, read_pages, site_of
-from boilerplate_ml.windows import LINE_MARKERS
 from boilerplate_ml.predictor import Predictor
+from boilerplate_ml.windows import LINE_MARKERS
 
 logger = logging.getLogger(__name__)
 
 
-def line_metrics(tokenizer):
+def line_metrics(tokenizer: PreTrainedTokenizerBase) -> Callable[[EvalPrediction], dict[str, float]]:
     """``compute_metrics`` for the Trainer: each labelled marker's line scored by its span's mean probability."""
     boundaries = set(tokenizer.convert_tokens_to_ids(list(LINE_MARKERS))) | {tokenizer.sep_token_id}
 
-    def compute(eval_prediction) -> dict[str, float]:
+    def compute(eval_prediction: EvalPrediction) -> dict[str, float]:
         probabilities, labels, inputs = eval_prediction.predictions, eval_prediction.label_ids, eval_prediction.inputs
         gold, pred, kept = [], [], []
         for row, column in zip(*np.nonzero(labels != IGNORE)):
@@ -100,7 +111,7 @@ def load_training_pages(config: Config) -> tuple[list[Page], list[Page], dict]:
 
 
 def train(config: Config) -> Path:
-    """Run the whole training; return the folder holding the exported best model."""
+    """Run the whole training; return the folder holding the exported model."""
     set_seed(config.seed)
     output_dir = Path(config.output_dir)
     train_pages, validation_pages, data_summary = load_training_pages(config)
@@ -200,7 +211,7 @@ def validation_scores(trainer: Trainer) -> dict[str, float]:
     return {key.removeprefix("eval_"): value for key, value in trainer.evaluate().items()}
 
 
-def exported_checkpoint(config: Config, state, averager: WeightAverager | None) -> str:
+def exported_checkpoint(config: Config, state: TrainerState, averager: WeightAverager | None) -> str:
     """Which weights were exported, in words for metrics.json and the card."""
     if averager:
         return f"mean of {len(averager.steps)} weights at steps {averager.steps[0]}-{averager.steps[-1]}"

@@ -136,6 +136,6 @@ def build_windows(
     return windows, assign_lines(plan, len(encoded_lines))
 
 
-def content_lines(texts: Sequence[str]) -> list[int]:
+def non_blank_lines(texts: Sequence[str]) -> list[int]:
     """Indices of the lines that get a label: the non-blank ones."""
     return [i for i, text in enumerate(texts) if not is_blank(text)]

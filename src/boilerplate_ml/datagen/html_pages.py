@@ -15,7 +15,7 @@ from boilerplate_ml.datagen.gold_align import MIN_GOLD_COVERAGE, align
 from boilerplate_ml.datagen.html_extract import choose_extractor, extract_lines, html_title
 from boilerplate_ml.datagen.line_rules import label_line, match_rule
 from boilerplate_ml.documents import InputError
-from boilerplate_ml.labels import CONTENT
+from boilerplate_ml.labels import CONTENT, is_blank
 from boilerplate_ml.pages import AtomicJsonlWriter, Page, PageFormatError, json_records, write_pages
 
 COMMENT = "comment"
@@ -91,7 +91,7 @@ def prepare_html_page(
     if not gold.strip():
         return Skipped(page_id, "empty gold text", extractor)
     lines = extract_lines(html, extractor)
-    if all(not line.strip() for line in lines):
+    if all(is_blank(line) for line in lines):
         return Skipped(page_id, "extractor found no text", extractor)
     labels, coverage = label_lines(lines, gold, html_title(html))
     if coverage < min_coverage:

@@ -74,17 +74,17 @@ RULES: tuple[LineRule, ...] = (
 )
 
 
-def clean(text: str) -> str:
+def rule_text(text: str) -> str:
     """The line as rules see it: NFKC folded, list bullets and surrounding space removed."""
     return _LEAD.sub("", unicodedata.normalize("NFKC", text)).strip()
 
 
 def match_rule(text: str) -> LineRule | None:
     """The first rule that finds the line, or None when it falls to the default."""
-    cleaned = clean(text)
-    if not cleaned or not any(ch.isprintable() and not ch.isspace() for ch in cleaned):
+    folded = rule_text(text)
+    if not folded or not any(ch.isprintable() and not ch.isspace() for ch in folded):
         return RULES[0]  # invisible characters only (zero-width space, BOM): noise
-    return next((rule for rule in RULES if rule.matches(cleaned)), None)
+    return next((rule for rule in RULES if rule.matches(folded)), None)
 
 
 def label_line(text: str) -> str:
