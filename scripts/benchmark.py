@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from boilerplate_ml.documents import read_documents
-from boilerplate_ml.pages import json_records
+from boilerplate_ml.jsonl import json_records
 
 
 def as_text_records(path: str, out: Path) -> tuple[int, int, int]:

@@ -14,7 +14,8 @@ import argparse
 import hashlib
 from pathlib import Path
 
-from boilerplate_ml.pages import PageFormatError, read_pages, site_of, write_pages
+from boilerplate_ml.jsonl import InputError
+from boilerplate_ml.pages import read_pages, site_of, write_pages
 
 
 def fold_of(site: str, folds: int) -> int:
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"--folds must be at least 2, got {args.folds}")
     try:
         pages = [page for path in args.pages for page in read_pages(path)]
-    except (PageFormatError, OSError) as error:
+    except (InputError, OSError) as error:
         parser.exit(2, f"error: {error}\n")
     folds = [fold_of(site_of(page), args.folds) for page in pages]
     args.out_dir.mkdir(parents=True, exist_ok=True)

@@ -7,8 +7,7 @@ import logging
 import sys
 
 from boilerplate_ml.config import ConfigError
-from boilerplate_ml.documents import InputError
-from boilerplate_ml.pages import PageFormatError
+from boilerplate_ml.jsonl import InputError
 from boilerplate_ml.pretraining import load_pretrain_config, pretrain
 
 
@@ -21,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_pretrain_config(args.config)
         export_dir = pretrain(config, resume=args.resume)
-    except (ConfigError, InputError, PageFormatError) as error:  # a bad config, or a bad record in the corpus
+    except (ConfigError, InputError) as error:  # a bad config, or a bad record in the corpus
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"base model saved to {export_dir}")

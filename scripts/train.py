@@ -7,7 +7,7 @@ import logging
 import sys
 
 from boilerplate_ml.config import ConfigError, load_config
-from boilerplate_ml.pages import PageFormatError
+from boilerplate_ml.jsonl import InputError
 from boilerplate_ml.training import train
 
 
@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         export_dir = train(config)
-    except (ConfigError, PageFormatError) as error:  # a bad config, or a bad record in a data file
+    except (ConfigError, InputError) as error:  # a bad config, or a bad record in a data file
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"model saved to {export_dir}")

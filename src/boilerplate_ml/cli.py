@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 import click
 from tqdm.auto import tqdm
 
-from boilerplate_ml.documents import Document, InputError, expand_inputs, read_documents
+from boilerplate_ml.documents import Document, expand_inputs, read_documents
+from boilerplate_ml.jsonl import AtomicJsonlWriter, InputError
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS
-from boilerplate_ml.pages import AtomicJsonlWriter, PageFormatError
 
 if TYPE_CHECKING:
     from boilerplate_ml.predictor import LinePrediction, Predictor
@@ -138,7 +138,7 @@ def evaluate(pages_file, model, device, batch_size) -> None:
 
     try:
         pages = list(read_pages(pages_file))
-    except (PageFormatError, OSError) as error:
+    except (InputError, OSError) as error:
         raise click.ClickException(str(error)) from None
     predictor = _load_predictor(model, device, (CONTENT,), DEFAULT_THRESHOLD, batch_size)
     predictions = predictor.predict_batch([page.text for page in pages], progress=True)
@@ -172,7 +172,7 @@ def prepare_html(html_dir, index_path, output, report, seed, min_coverage) -> No
             html_dir, index_path, output, report, seed=seed,
             min_coverage=MIN_GOLD_COVERAGE if min_coverage is None else min_coverage,
         )
-    except (InputError, PageFormatError, OSError) as error:
+    except (InputError, OSError) as error:
         raise click.ClickException(str(error)) from None
     kept = sum(r.prepared for r in reports)
     click.echo(f"{kept} pages labelled into {output}; {len(reports) - kept} skipped (reasons in {report})", err=True)
@@ -189,7 +189,7 @@ def apply_labels(html_dir, labels_dir, index_path, output) -> None:
 
     try:
         pages = build_annotated_pages(html_dir, labels_dir, index_path, output)
-    except (AnnotationError, PageFormatError, OSError) as error:
+    except (AnnotationError, InputError, OSError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{len(pages)} annotated pages written to {output}", err=True)
 
@@ -208,7 +208,7 @@ def synth(articles, output, num_pages, articles_max, seed, traditional_rate) -> 
 
     try:
         pool = load_articles(sorted(expand_inputs(list(articles))), articles_max, seed=seed)
-    except (InputError, OSError, EOFError) as error:
+    except (InputError, OSError) as error:
         raise click.ClickException(str(error)) from None
     if not pool:
         raise click.ClickException(f"no usable article (title and 80 characters of text) in {', '.join(articles)}")

@@ -12,19 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from boilerplate_ml.pages import open_binary, parse_json_line
+from boilerplate_ml.jsonl import InputError, numbered_lines, open_binary, parse_json_line
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".json", ".json.gz", ".ndjson")
 TEXT_SUFFIXES = (".txt",)
 STDIN = "-"
-
-
-class InputError(ValueError):
-    """A record that cannot be read; the message names the file and the line."""
-
-    def __init__(self, origin: str, reason: str) -> None:
-        self.origin, self.reason = origin, reason
-        super().__init__(f"{origin}: {reason}")
 
 
 @dataclass
@@ -87,13 +79,11 @@ def read_documents(path: str, text_field: str = "text", stdin_format: str = "jso
         yield InputError(path, f"cannot open ({error.strerror})")
         return
     name = "<stdin>" if path == STDIN else path
-    line_number = 0
     try:
-        for line_number, raw in enumerate(handle, start=1):
-            if raw.strip():
-                yield jsonl_document(raw, f"{name}:{line_number}", text_field)
-    except (OSError, EOFError) as error:  # truncated or corrupt gzip
-        yield InputError(f"{name}:{line_number + 1}", f"cannot read past line {line_number} ({error})")
+        for line_number, raw in numbered_lines(handle, name):
+            yield jsonl_document(raw, f"{name}:{line_number}", text_field)
+    except InputError as error:  # truncated or corrupt gzip: what came before it stands
+        yield error
     finally:
         if path != STDIN:
             handle.close()

@@ -49,7 +49,8 @@ from boilerplate_ml.config import (
     read_yaml_config,
 )
 from boilerplate_ml.dataset import IGNORE
-from boilerplate_ml.documents import InputError, read_documents
+from boilerplate_ml.documents import read_documents
+from boilerplate_ml.jsonl import InputError
 from boilerplate_ml.modeling import BertShape, replace_folder, staging_folder
 from boilerplate_ml.pages import read_pages
 from boilerplate_ml.tokenizer import train_wordpiece_tokenizer

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from boilerplate_ml.cli import main
-from boilerplate_ml.documents import InputError
+from boilerplate_ml.jsonl import InputError
 from boilerplate_ml.pages import write_pages
 from conftest import load_script
 from sample_data import generated_pages, write_articles
@@ -61,6 +61,17 @@ def test_synth_names_a_bad_article_line_and_a_missing_input(tmp_path):
     assert not out.exists()
     result = _invoke("synth", str(tmp_path / "nope.jsonl"), "-o", str(out))
     assert result.exit_code == 1 and "no such file or folder" in result.output
+
+
+def test_synth_names_the_line_where_a_truncated_corpus_stops(tmp_path):
+    articles = tmp_path / "articles.jsonl.gz"
+    write_articles(articles, copies=40)
+    whole = articles.read_bytes()
+    articles.write_bytes(whole[: len(whole) // 2])
+    out = tmp_path / "synth.jsonl"
+    result = _invoke("synth", str(articles), "-o", str(out), "--pages", "3")
+    assert result.exit_code == 1 and f"{articles}:" in result.output and "cannot read past line" in result.output
+    assert not out.exists()
 
 
 def test_write_pages_interrupted_leaves_no_file(tmp_path):

@@ -14,9 +14,9 @@ from pathlib import Path
 from boilerplate_ml.datagen.gold_align import MIN_GOLD_COVERAGE, align
 from boilerplate_ml.datagen.html_extract import choose_extractor, extract_lines, html_title
 from boilerplate_ml.datagen.line_rules import label_line, match_rule
-from boilerplate_ml.documents import InputError
 from boilerplate_ml.labels import CONTENT, is_blank
-from boilerplate_ml.pages import AtomicJsonlWriter, Page, PageFormatError, json_records, write_pages
+from boilerplate_ml.jsonl import AtomicJsonlWriter, InputError, json_records
+from boilerplate_ml.pages import Page, write_pages
 
 COMMENT = "comment"
 
@@ -110,7 +110,7 @@ def read_index(path: str | Path) -> dict[str, dict]:
     index = {}
     for line_number, record in json_records(path):
         if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-            raise PageFormatError(path, line_number, "index record has no string 'id'")
+            raise InputError(f"{path}:{line_number}", "index record has no string 'id'")
         index[record["id"]] = record
     return index
 

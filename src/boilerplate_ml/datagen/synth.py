@@ -23,9 +23,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from boilerplate_ml.datagen import boilerplate_library as lib
-from boilerplate_ml.documents import InputError, jsonl_document
+from boilerplate_ml.documents import jsonl_document
+from boilerplate_ml.jsonl import InputError, numbered_lines, open_binary
 from boilerplate_ml.labels import is_blank
-from boilerplate_ml.pages import Page, open_binary
+from boilerplate_ml.pages import Page
 
 Line = tuple[str, str]
 
@@ -145,8 +146,7 @@ def load_articles(paths: Iterable[str | Path], max_articles: int, seed: int = 0)
     for path in paths:
         reservoir: list[tuple[int, bytes]] = []
         with open_binary(path) as handle:
-            numbered = ((line_number, raw) for line_number, raw in enumerate(handle, start=1) if raw.strip())
-            for i, item in enumerate(numbered):
+            for i, item in enumerate(numbered_lines(handle, str(path))):
                 if len(reservoir) < quota:
                     reservoir.append(item)
                 elif (j := rng.randint(0, i)) < quota:

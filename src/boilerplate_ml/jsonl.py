@@ -1,0 +1,114 @@
+"""JSON Lines plumbing that every reader and writer of the project shares.
+
+Input plain or gzipped, read as numbered lines so that every error names ``file:line``; output
+written to a temporary file that takes its name only when complete.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+
+class InputError(ValueError):
+    """A record or file that cannot be read; the message starts with where (``file:line``)."""
+
+    def __init__(self, origin: str, reason: str) -> None:
+        super().__init__(f"{origin}: {reason}")
+
+
+def open_binary(path: str | Path) -> IO[bytes]:
+    """Open a file for reading bytes, transparently un-gzipping ``.gz`` files."""
+    return gzip.open(path, "rb") if str(path).endswith(".gz") else open(path, "rb")
+
+
+def parse_json_line(raw: bytes) -> object:
+    """Decode one JSON Lines record; the ValueError says what is wrong, callers add file and line."""
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ValueError(f"invalid UTF-8 at byte {error.start}") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"malformed JSON ({error.msg} at column {error.colno})") from None
+
+
+def numbered_lines(handle: IO[bytes], name: str) -> Iterator[tuple[int, bytes]]:
+    """Each non-blank raw line with its number; a truncated gzip raises :class:`InputError` at the line where reading stopped."""
+    line_number = 0
+    try:
+        for line_number, raw in enumerate(handle, start=1):
+            if raw.strip():
+                yield line_number, raw
+    except (EOFError, OSError) as error:  # a truncated or corrupt gzip
+        raise InputError(f"{name}:{line_number + 1}", f"cannot read past line {line_number} ({error})") from None
+
+
+def json_records(path: str | Path) -> Iterator[tuple[int, object]]:
+    """Each non-blank line of a JSON Lines file (plain or .gz) parsed, with its line number.
+
+    Malformed JSON and a truncated gzip raise :class:`InputError` naming the line.
+    """
+    with open_binary(path) as handle:
+        for line_number, raw in numbered_lines(handle, str(path)):
+            try:
+                record = parse_json_line(raw)
+            except ValueError as error:
+                raise InputError(f"{path}:{line_number}", str(error)) from None
+            yield line_number, record
+
+
+class AtomicJsonlWriter:
+    """Writes JSON Lines to a temporary file that becomes ``path`` only on :meth:`commit`.
+
+    A run that stops half-way leaves no file that looks complete. ``-`` streams to stdout.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        if path == "-":
+            self._handle: IO[str] = sys.stdout
+            self._temp = None
+        else:
+            directory = os.path.dirname(os.path.abspath(path))
+            fd, self._temp = tempfile.mkstemp(prefix=".partial-", suffix=".jsonl", dir=directory)
+            os.fchmod(fd, 0o666 & ~_current_umask())  # mkstemp's 0600 would hide the output from other users
+            self._handle = os.fdopen(fd, "w", encoding="utf-8")
+
+    def write(self, record: dict) -> None:
+        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def commit(self) -> None:
+        self._handle.flush()
+        if self._temp:
+            self._handle.close()
+            try:
+                os.replace(self._temp, self.path)
+            except OSError:
+                os.unlink(self._temp)  # no stray .partial file beside an output that could not be placed
+                raise
+
+    def abort(self) -> None:
+        if self._temp:
+            self._handle.close()
+            os.unlink(self._temp)
+
+    def __enter__(self) -> AtomicJsonlWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+
+
+def _current_umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
