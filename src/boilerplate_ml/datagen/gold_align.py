@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
+from boilerplate_ml.datagen.chinese_script import script_converter
 from boilerplate_ml.labels import is_blank
 
 #: Characters per n-gram. Swept 2-4 on the gold pages of pages/train.jsonl: 2 lets menus of
@@ -40,22 +40,10 @@ _PUNCT_WIDTH = str.maketrans(
 )
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    """The OpenCC Traditional-to-Simplified converter, built once (it loads dictionaries)."""
-    try:
-        from opencc import OpenCC
-    except ImportError as error:  # optional dependency of the `data` extra
-        raise ImportError(
-            "install opencc-python-reimplemented: pip install 'boilerplate-ml[data]'"
-        ) from error
-    return OpenCC("t2s")
-
-
 def normalise(text: str) -> str:
     """Fold width, punctuation width, script (to Simplified) and case; drop all whitespace."""
     text = unicodedata.normalize("NFKC", text).translate(_PUNCT_WIDTH)
-    text = _t2s().convert(text).lower()
+    text = script_converter("t2s")(text).lower()
     return "".join(text.split())
 
 

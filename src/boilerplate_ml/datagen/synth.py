@@ -19,10 +19,10 @@ import random
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from boilerplate_ml.datagen import boilerplate_library as lib
+from boilerplate_ml.datagen.chinese_script import script_converter
 from boilerplate_ml.documents import jsonl_document
 from boilerplate_ml.jsonl import InputError, numbered_lines, open_binary
 from boilerplate_ml.labels import is_blank
@@ -165,16 +165,6 @@ def load_articles(paths: Iterable[str | Path], max_articles: int, seed: int = 0)
 # --- surface style ------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _to_traditional():
-    """OpenCC is optional (the ``data`` extra); build it once, only when a page needs it."""
-    try:
-        from opencc import OpenCC
-    except ImportError as error:  # pragma: no cover - depends on the environment
-        raise ImportError("Traditional pages need OpenCC: pip install opencc-python-reimplemented") from error
-    return OpenCC("s2t").convert
-
-
 _HALF_WIDTH = str.maketrans({"，": ",", "。": ".", "：": ":", "；": ";", "！": "!", "？": "?", "（": "(", "）": ")"})
 
 
@@ -241,7 +231,7 @@ class _PageBuilder:
                 texts.append(self.rng.choice(self.style.blank_texts))
                 labels.append(None)
 
-        convert = _to_traditional() if self.style.traditional else None
+        convert = script_converter("s2t") if self.style.traditional else None
         for lines, spaced in self.blocks:
             if self.rng.random() < self.site.block_gap:
                 blank()
