@@ -36,6 +36,7 @@ def test_refine_keeps_blank_lines_blank_and_returns_distributions() -> None:
     assert PageRefiner.untrained(hidden=8).refine(["", " "], [None, None]) == [None, None]
 
 
+@pytest.mark.slow
 def test_it_learns_a_label_that_only_page_context_reveals() -> None:
     """Same line, same first-pass scores: content inside a body, navigation inside a menu run."""
     def page(context: str) -> tuple[list[str], list[str], list[torch.Tensor]]:

@@ -36,6 +36,7 @@ def test_shipped_model_cleans_a_page_keeping_lines_byte_for_byte(shipped):
     assert "首页 新闻 体育 财经 科技 房产 汽车" not in kept
 
 
+@pytest.mark.slow
 def test_quality_floor_on_generated_pages(shipped):
     pages = generated_pages(40, seed=11)
     scores = content_scores(LabelledLines.from_predictions(pages, shipped.predict_batch([p.text for p in pages])))

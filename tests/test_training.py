@@ -77,6 +77,7 @@ def test_finetune_from_scratch_saves_and_reloads(tmp_path):
     assert (tmp_path / "run" / "base" / "tokenizer.json").is_file(), "built base is saved in HF format first"
 
 
+@pytest.mark.slow
 def test_pretrain_then_finetune_through_a_hub_like_name(tmp_path, monkeypatch):
     _write_pages(tmp_path)
     write_articles(tmp_path / "articles.jsonl.gz")
@@ -125,6 +126,7 @@ def test_weight_averager_exports_the_mean_of_the_sampled_weights():
     assert model.weight.item() == pytest.approx((3 + 5 + 6) / 3)
 
 
+@pytest.mark.slow
 def test_finetune_with_weight_averaging_reports_both(tmp_path):
     _write_pages(tmp_path)
     model_dir = train(load_config(_finetune_config(tmp_path, "null", select_best=False, average_from=0.5)))
@@ -139,6 +141,7 @@ def test_finetune_with_weight_averaging_reports_both(tmp_path):
     assert not torch.equal(*weights), "the export is the mean, not the last step"
 
 
+@pytest.mark.slow
 def test_a_run_that_fails_late_leaves_the_previous_model_whole(tmp_path, monkeypatch):
     _write_pages(tmp_path)
     (tmp_path / "model").mkdir()
