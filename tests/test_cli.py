@@ -82,6 +82,16 @@ def test_keep_labels_and_output_field_are_honoured(run, tmp_path):
     assert "article" in record and "clean_text" not in record
 
 
+def test_a_lone_surrogate_record_is_skipped_and_the_good_ones_written(run, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "good"}\n{"text": "bad \\ud800 x"}\n{"text": "also good"}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run(str(source), "-o", str(out), "--on-error", "skip")
+    assert result.exit_code == 0, result.output
+    assert f"{source}:2: field 'text' holds a lone surrogate" in result.output
+    assert [record["text"] for record in _records(out)] == ["good", "also good"]
+
+
 def test_skipped_records_are_listed_up_to_a_limit(run, tmp_path):
     from boilerplate_ml.cli import SKIPS_LISTED
 

@@ -69,6 +69,28 @@ def test_bad_settings_are_refused(tiny_model_dir):
         Predictor.from_pretrained(tiny_model_dir, keep_labels=[])
     with pytest.raises(ValueError, match="batch_size"):
         Predictor.from_pretrained(tiny_model_dir, batch_size=0)
+    with pytest.raises(ValueError, match="batch_size must be an integer"):
+        Predictor.from_pretrained(tiny_model_dir, batch_size=2.5)
+    with pytest.raises(ValueError, match="threshold must be a number"):
+        Predictor.from_pretrained(tiny_model_dir, threshold="0.7")
+    with pytest.raises(ValueError, match="keep_labels must be a label or a list"):
+        Predictor.from_pretrained(tiny_model_dir, keep_labels=None)
+
+
+def test_batches_take_any_iterable_of_pages_but_not_one_string(predictor):
+    texts = [page.text for page in generated_pages(3)]
+    expected = predictor.clean_batch(texts)
+    assert predictor.clean_batch(text for text in texts) == expected, "a generator is read once, not twice"
+    assert predictor.clean_batch(map(str, texts)) == expected
+    with pytest.raises(TypeError, match="got one str"):
+        predictor.clean_batch(texts[0])
+    with pytest.raises(TypeError, match="page 1 is bytes"):
+        predictor.predict_batch([texts[0], texts[1].encode()])
+
+
+def test_a_lone_surrogate_is_named_not_a_tokenizer_traceback(predictor):
+    with pytest.raises(ValueError, match=r"page 0, line 2: lone surrogate"):
+        predictor.predict("正文。\n坏\ud800行")
 
 
 def test_one_label_as_a_string_is_that_label(tiny_model_dir):

@@ -99,9 +99,14 @@ def jsonl_document(raw: bytes, origin: str, text_field: str) -> Document | Input
         return InputError(origin, "record is not a JSON object")
     if text_field not in record:
         return InputError(origin, f"missing field {text_field!r}")
-    if not isinstance(record[text_field], str):
+    text = record[text_field]
+    if not isinstance(text, str):
         return InputError(origin, f"field {text_field!r} is not a string")
-    return Document(record, record[text_field])
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:  # JSON can spell a lone surrogate ("\ud800"); no UTF-8 text holds one
+        return InputError(origin, f"field {text_field!r} holds a lone surrogate at character {error.start}, not valid Unicode text")
+    return Document(record, text)
 
 
 def _read_text_file(path: str) -> Document | InputError:

@@ -51,16 +51,18 @@ class Predictor:
     ) -> None:
         if isinstance(keep_labels, str):  # one label, not its characters
             keep_labels = (keep_labels,)
+        if not isinstance(keep_labels, Iterable):
+            raise ValueError(f"keep_labels must be a label or a list of labels, got {keep_labels!r}")
         keep_labels = frozenset(keep_labels)
         unknown = keep_labels - set(LABELS)
         if unknown:
             raise ValueError(f"unknown labels in keep_labels: {sorted(unknown)}; known: {', '.join(LABELS)}")
         if not keep_labels:
             raise ValueError(f"keep_labels is empty, so nothing would be kept; known labels: {', '.join(LABELS)}")
-        if not 0.0 <= threshold <= 1.0:
-            raise ValueError(f"threshold must lie in [0, 1], got {threshold}")
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be a number in [0, 1], got {threshold!r}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be an integer of at least 1, got {batch_size!r}")
         self.device = usable_device(device)
         self.model = model.to(self.device).eval()
         self.tokenizer = tokenizer
@@ -91,20 +93,22 @@ class Predictor:
         """The kept lines, byte for byte, with each run of blank lines between them cut to one."""
         return self.clean_batch([text])[0]
 
-    def clean_batch(self, texts: Sequence[str], progress: bool = False) -> list[str]:
+    def clean_batch(self, texts: Iterable[str], progress: bool = False) -> list[str]:
+        """:meth:`clean` for many pages, batched as :meth:`predict_batch` batches them."""
         return [join_kept(lines) for lines in self.predict_batch(texts, progress=progress)]
 
-    def predict_batch(self, texts: Sequence[str], progress: bool = False) -> list[list[LinePrediction]]:
+    def predict_batch(self, texts: Iterable[str], progress: bool = False) -> list[list[LinePrediction]]:
         """Predict many pages at once: windows of all pages are pooled, sorted by length and batched."""
+        texts = pages_of(texts)
         return [self.decide(text.split("\n"), probs) for text, probs in zip(texts, self.line_probabilities(texts, progress))]
 
     def decide(self, lines: Sequence[str], probs: Sequence[torch.Tensor | None]) -> list[LinePrediction]:
         """Label, score and keep verdict of each line from its probabilities (None: a blank line)."""
         return [self._line_prediction(line, line_probs) for line, line_probs in zip(lines, probs)]
 
-    def line_probabilities(self, texts: Sequence[str], progress: bool = False) -> list[list[torch.Tensor | None]]:
+    def line_probabilities(self, texts: Iterable[str], progress: bool = False) -> list[list[torch.Tensor | None]]:
         """Per page, each line's probabilities over LABELS (None for blank lines), refined if there is a refiner."""
-        pages = [text.split("\n") for text in texts]
+        pages = [text.split("\n") for text in pages_of(texts)]
         labelled = [non_blank_lines(lines) for lines in pages]
         windows: list[Window] = []
         owners: list[list[int]] = []  # per page, the window index of each labelled line
@@ -152,6 +156,22 @@ class Predictor:
             for row, window in enumerate(batch):
                 scored[order[start + row]] = torch.stack([probs[row, span].mean(dim=0) for span in window.spans])
         return scored
+
+
+def pages_of(texts: Iterable[str]) -> list[str]:
+    """The pages as a list (a generator is read once), each checked to be text that can be written back as UTF-8."""
+    if isinstance(texts, str):
+        raise TypeError("expected a list of pages, got one str: use predict() or clean() for a single page")
+    pages = list(texts)
+    for number, text in enumerate(pages):
+        if not isinstance(text, str):
+            raise TypeError(f"page {number} is {type(text).__name__}, not str")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:  # a lone surrogate, e.g. from JSON "\ud800"
+            line = text.count("\n", 0, error.start) + 1
+            raise ValueError(f"page {number}, line {line}: lone surrogate {text[error.start]!r} is not valid Unicode text") from None
+    return pages
 
 
 def usable_device(device: str | torch.device) -> torch.device:
