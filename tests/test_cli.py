@@ -220,7 +220,7 @@ def test_missing_output_folder_is_named_before_any_work(run, tmp_path):
 def test_a_bad_record_on_stdout_says_what_was_already_written(run):
     result = run("-", "-o", "-", input='{"text": "good"}\n{oops\n{"text": "after"}\n')
     assert result.exit_code == 1
-    assert "<stdin>:2: malformed JSON" in result.output and "the records before it are on stdout" in result.output
+    assert "<stdin>:2: malformed JSON" in result.output and "the records before it have gone out" in result.output
     assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["good"], "what it says went out did"
 
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from boilerplate_ml.jsonl import AtomicJsonlWriter, InputError
+from boilerplate_ml.jsonl import InputError
 from boilerplate_ml.pages import Page, read_pages, site_of, write_pages
 from sample_data import handwritten_page
 
@@ -67,12 +67,3 @@ def test_site_keeps_sub_hosts_of_one_site_together():
     assert site_of(page("bbs.example.org")) == "example.org"
     assert site_of(page("news.example.org")) != site_of(page("news.other.org"))
 
-
-def test_an_output_that_cannot_be_placed_leaves_no_temporary_file(tmp_path):
-    taken = tmp_path / "out.jsonl"
-    (taken / "inside").mkdir(parents=True)  # a non-empty folder: os.replace cannot put a file there
-    writer = AtomicJsonlWriter(str(taken))
-    writer.write({"text": "x"})
-    with pytest.raises(OSError):
-        writer.commit()
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.jsonl"]

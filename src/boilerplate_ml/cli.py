@@ -12,7 +12,7 @@ import click
 from tqdm.auto import tqdm
 
 from boilerplate_ml.documents import Document, expand_inputs, read_documents
-from boilerplate_ml.jsonl import AtomicJsonlWriter, InputError
+from boilerplate_ml.jsonl import AtomicJsonlWriter, InputError, streams
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def clean(inputs, output, text_field, output_field, with_labels, model, device, 
                 if failure:
                     raise failure
     except InputError as error:
-        done = "the records before it are on stdout" if output == "-" else "nothing written"
+        done = "the records before it have gone out" if streams(output) else "nothing written"
         raise click.ClickException(f"{error} ({done}; use --on-error skip to go on past bad records)") from None
     finally:
         progress.close()

@@ -7,6 +7,7 @@ written to a temporary file that takes its name only when complete.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import sys
@@ -63,30 +64,46 @@ def json_records(path: str | Path) -> Iterator[tuple[int, object]]:
             yield line_number, record
 
 
+def streams(path: str) -> bool:
+    """Whether output to ``path`` goes out as it is written: stdout, a device or a pipe, nothing to swap in."""
+    return path == "-" or (os.path.exists(path) and not os.path.isfile(path) and not os.path.isdir(path))
+
+
 class AtomicJsonlWriter:
     """Writes JSON Lines to a temporary file that becomes ``path`` only on :meth:`commit`.
 
-    A run that stops half-way leaves no file that looks complete. ``-`` streams to stdout.
+    A run that stops half-way leaves no file that looks complete. ``-``, a device (``/dev/null``)
+    or a named pipe is written straight through; a symlink's target is the file replaced; a
+    ``.gz`` path gets gzip output, which the readers here read back.
     """
 
     def __init__(self, path: str) -> None:
-        self.path = path
+        self._temp: str | None = None
+        self._raw: IO[bytes] | None = None  # under gzip: GzipFile does not close the file it wraps
         if path == "-":
-            self._handle: IO[str] = sys.stdout
-            self._temp = None
+            self.path, self._handle = path, sys.stdout
+            return
+        self.path = os.path.realpath(path)  # a symlink stays one and its target gets the output
+        if streams(self.path):
+            self._handle = open(self.path, "w", encoding="utf-8")
+            return
+        fd, self._temp = tempfile.mkstemp(prefix=".partial-", suffix=".jsonl", dir=os.path.dirname(self.path))
+        os.fchmod(fd, 0o666 & ~_current_umask())  # mkstemp's 0600 would hide the output from other users
+        if self.path.endswith(".gz"):
+            self._raw = os.fdopen(fd, "wb")
+            self._handle = io.TextIOWrapper(gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0), encoding="utf-8")
         else:
-            directory = os.path.dirname(os.path.abspath(path))
-            fd, self._temp = tempfile.mkstemp(prefix=".partial-", suffix=".jsonl", dir=directory)
-            os.fchmod(fd, 0o666 & ~_current_umask())  # mkstemp's 0600 would hide the output from other users
             self._handle = os.fdopen(fd, "w", encoding="utf-8")
 
     def write(self, record: dict) -> None:
         self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def commit(self) -> None:
-        self._handle.flush()
+        if self._handle is sys.stdout:
+            self._handle.flush()
+            return
+        self._close()
         if self._temp:
-            self._handle.close()
             try:
                 os.replace(self._temp, self.path)
             except OSError:
@@ -94,9 +111,15 @@ class AtomicJsonlWriter:
                 raise
 
     def abort(self) -> None:
+        if self._handle is not sys.stdout:
+            self._close()
         if self._temp:
-            self._handle.close()
             os.unlink(self._temp)
+
+    def _close(self) -> None:
+        self._handle.close()
+        if self._raw is not None:
+            self._raw.close()
 
     def __enter__(self) -> AtomicJsonlWriter:
         return self
