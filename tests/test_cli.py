@@ -158,6 +158,30 @@ def test_invalid_utf8_txt_names_its_line(run, tmp_path):
     assert result.exit_code == 1 and f"{source}:3: invalid UTF-8" in result.output
 
 
+def test_folders_take_any_case_and_gzipped_forms(run, tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "UPPER.TXT").write_text("大写", encoding="utf-8")
+    (pages / "page.txt.gz").write_bytes(gzip.compress("压缩".encode()))
+    (pages / "recs.ndjson.gz").write_bytes(gzip.compress('{"text": "记录"}\n'.encode()))
+    (pages / "page.html").write_text("<p>x</p>", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run(str(pages), "-o", str(out), "--threshold", "0")
+    assert result.exit_code == 0, result.output
+    assert sorted(record["text"] for record in _records(out)) == sorted(["大写", "压缩", "记录"])
+
+
+def test_a_byte_order_mark_is_not_malformed_json_and_messages_read_well(run, tmp_path):
+    source = tmp_path / "bom.jsonl"
+    source.write_bytes(b"\xef\xbb\xbf" + '{"text": "第一行"}\n'.encode())
+    result = run(str(source), "-o", str(tmp_path / "out.jsonl"), "--threshold", "0")
+    assert result.exit_code == 0, result.output
+    assert _records(tmp_path / "out.jsonl")[0]["clean_text"] == "第一行"
+    source.write_bytes(b'{"text": "a\tb\x01"}\n')
+    result = run(str(source), "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 1 and "malformed JSON (Invalid control character at column" in result.output
+
+
 def test_missing_input_and_unsupported_type(run, tmp_path):
     result = run(str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "o.jsonl"))
     assert result.exit_code == 1 and "no such file or folder" in result.output

@@ -14,7 +14,8 @@ from typing import IO
 
 from boilerplate_ml.jsonl import InputError, numbered_lines, open_binary, parse_json_line
 
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".json", ".json.gz", ".ndjson")
+#: Matched case-insensitively; each also gzipped.
+JSONL_SUFFIXES = (".jsonl", ".json", ".ndjson")
 TEXT_SUFFIXES = (".txt",)
 STDIN = "-"
 
@@ -27,12 +28,18 @@ class Document:
     text: str
 
 
-def _kind(path: str) -> str:
-    if path.endswith(JSONL_SUFFIXES):
+def _kind(path: str) -> str | None:
+    """"jsonl" or "txt" by the file's suffix (``.gz`` aside, any case), None for other files."""
+    name = path.lower().removesuffix(".gz")
+    if name.endswith(JSONL_SUFFIXES):
         return "jsonl"
-    if path.endswith(TEXT_SUFFIXES):
+    if name.endswith(TEXT_SUFFIXES):
         return "txt"
-    raise InputError(path, f"unsupported file type (expected {', '.join(TEXT_SUFFIXES + JSONL_SUFFIXES)})")
+    return None
+
+
+def _unsupported(path: str) -> InputError:
+    return InputError(path, f"unsupported file type (expected {', '.join(TEXT_SUFFIXES + JSONL_SUFFIXES)}, each also .gz)")
 
 
 def expand_inputs(inputs: list[str], output: str | None = None) -> list[str]:
@@ -52,7 +59,7 @@ def expand_inputs(inputs: list[str], output: str | None = None) -> list[str]:
                 str(p)
                 for p in path.rglob("*")
                 if p.is_file()
-                and str(p).endswith(TEXT_SUFFIXES + JSONL_SUFFIXES)
+                and _kind(str(p)) is not None
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 and p.resolve() != skip
             )
@@ -60,7 +67,8 @@ def expand_inputs(inputs: list[str], output: str | None = None) -> list[str]:
                 raise InputError(item, "folder holds no .txt or JSON Lines file")
             files.extend(found)
         elif path.is_file():
-            _kind(item)
+            if _kind(item) is None:
+                raise _unsupported(item)
             files.append(item)
         else:
             raise InputError(item, "no such file or folder")
@@ -70,6 +78,9 @@ def expand_inputs(inputs: list[str], output: str | None = None) -> list[str]:
 def read_documents(path: str, text_field: str = "text", stdin_format: str = "jsonl") -> Iterator[Document | InputError]:
     """Yield each page of ``path``, or an :class:`InputError` in its place for a bad record."""
     kind = stdin_format if path == STDIN else _kind(path)
+    if kind is None:
+        yield _unsupported(path)
+        return
     if kind == "txt":
         yield _read_text_file(path)
         return
@@ -111,9 +122,13 @@ def jsonl_document(raw: bytes, origin: str, text_field: str) -> Document | Input
 
 def _read_text_file(path: str) -> Document | InputError:
     try:
-        data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
-    except OSError as error:
-        return InputError(path, f"cannot read ({error.strerror})")
+        if path == STDIN:
+            data = sys.stdin.buffer.read()
+        else:
+            with open_binary(path) as handle:
+                data = handle.read()
+    except (OSError, EOFError) as error:  # unreadable, or a truncated or corrupt .txt.gz
+        return InputError(path, f"cannot read ({getattr(error, 'strerror', None) or error})")
     name = "<stdin>" if path == STDIN else path
     try:
         text = data.decode("utf-8")

@@ -32,11 +32,11 @@ def open_binary(path: str | Path) -> IO[bytes]:
 def parse_json_line(raw: bytes) -> object:
     """Decode one JSON Lines record; the ValueError says what is wrong, callers add file and line."""
     try:
-        return json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8-sig"))  # -sig: a file saved with a byte-order mark starts with one
     except UnicodeDecodeError as error:
         raise ValueError(f"invalid UTF-8 at byte {error.start}") from None
-    except json.JSONDecodeError as error:
-        raise ValueError(f"malformed JSON ({error.msg} at column {error.colno})") from None
+    except json.JSONDecodeError as error:  # some of json's messages end in "at" already ("Invalid control character at")
+        raise ValueError(f"malformed JSON ({error.msg.removesuffix(' at')} at column {error.colno})") from None
 
 
 def numbered_lines(handle: IO[bytes], name: str) -> Iterator[tuple[int, bytes]]:
