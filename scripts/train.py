@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, InputError) as error:  # a bad config, or a bad record in a data file
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # a base that cannot be loaded: a hub id with no hub reachable, a damaged folder
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"model saved to {export_dir}")
     return 0
 

@@ -35,7 +35,8 @@ def test_good_config_loads_with_defaults(tmp_path):
     [
         (("training: {", "training: {epoch: 3, "), "unknown key(s) ['epoch']"),
         (("shape: {", "shape: {depth: 3, "), "model.shape: unknown key(s) ['depth']"),
-        (("name: t\n", ""), "missing 1 required positional argument: 'name'"),
+        (("name: t\n", ""), "missing key(s) ['name']"),
+        (("training: {", "training: {weight_decay: -5, "), "training.weight_decay must not be negative"),
         (("epochs: 2", "epochs: two"), "training.epochs: expected float"),
         (("PAGES", "/no/such/pages.jsonl"), "data file not found: /no/such/pages.jsonl"),
         (("validate: true", "validate: false"), "nothing can score checkpoints on held-out sites"),

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from boilerplate_ml.config import load_config
-from boilerplate_ml.pages import write_pages
+from boilerplate_ml.pages import Page, write_pages
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.pretraining import load_pretrain_config, pretrain
 from boilerplate_ml.training import WeightAverager, train
@@ -53,6 +53,10 @@ training: {{max_steps: 4, eval_steps: 2, batch_size: 8, logging_steps: 1, select
 def _check_exported(model_dir, tmp_path):
     for name in ("model.safetensors", "tokenizer.json", "config.json", "metrics.json", "README.md"):
         assert (model_dir / name).is_file(), name
+    from boilerplate_ml.jsonl import current_umask
+
+    weights_mode = (model_dir / "model.safetensors").stat().st_mode & 0o777
+    assert weights_mode == 0o666 & ~current_umask(), "weights as readable as the umask allows (safetensors writes 0600)"
     metrics = json.loads((model_dir / "metrics.json").read_text())
     assert 0.0 <= metrics["test"]["line_f1"] <= 1.0 and metrics["test"]["pages"] == 6
     assert "line_f1" in metrics["validation"]
@@ -154,3 +158,24 @@ def test_a_run_that_fails_late_leaves_the_previous_model_whole(tmp_path, monkeyp
     with pytest.raises(RuntimeError, match="scoring the test pages failed"):
         train(load_config(_finetune_config(tmp_path, "null")))
     assert [p.name for p in (tmp_path / "model").iterdir()] == ["config.json"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [], "no half-written folder beside it"
+
+
+def test_a_bad_test_page_fails_before_training(tmp_path):
+    from boilerplate_ml.jsonl import InputError
+
+    _write_pages(tmp_path)
+    (tmp_path / "test.jsonl").write_text('{"id": "t", "lines": [{"text": "x", "label": "Content"}]}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="test.jsonl:1: lines\\[0\\] has unknown label 'Content'"):
+        train(load_config(_finetune_config(tmp_path, "null")))
+    assert not (tmp_path / "run" / "checkpoints").exists(), "nothing was trained"
+
+
+def test_pages_of_one_site_cannot_be_split_for_validation(tmp_path):
+    from boilerplate_ml.config import ConfigError
+
+    _write_pages(tmp_path)
+    one_site = [Page(f"p{i}", "www.only.cn", ["正文。"], ["content"]) for i in range(5)]
+    write_pages(one_site, tmp_path / "train.jsonl")
+    with pytest.raises(ConfigError, match="fewer than two sites"):
+        train(load_config(_finetune_config(tmp_path, "null")))

@@ -108,10 +108,15 @@ def build_dataclass(cls: type, raw: object, where: str) -> object:
         if not isinstance(raw, dict):
             raise ConfigError(f"{where}: expected a mapping, got {type(raw).__name__}")
         hints = typing.get_type_hints(cls)
-        known = {f.name for f in dataclasses.fields(cls)}
+        fields = dataclasses.fields(cls)
+        known = {f.name for f in fields}
         unknown = set(raw) - known
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(known)}")
+        no_default = dataclasses.MISSING
+        missing = [f.name for f in fields if f.default is no_default and f.default_factory is no_default and f.name not in raw]
+        if missing:
+            raise ConfigError(f"{where}: missing key(s) {missing}")
         kwargs = {key: build_dataclass(hints[key], value, f"{where}.{key}") for key, value in raw.items()}
         try:
             return cls(**kwargs)
@@ -195,19 +200,20 @@ def check_data(data: DataConfig) -> None:
     )
 
 
-def optimiser_rules(batch_size: int, learning_rate: float, warmup_ratio: float) -> list[tuple[bool, str]]:
+def optimiser_rules(batch_size: int, learning_rate: float, warmup_ratio: float, weight_decay: float) -> list[tuple[bool, str]]:
     """The ranges that fine-tuning and pretraining share."""
     return [
         (batch_size >= 1, "batch_size must be at least 1"),
         (learning_rate > 0, "learning_rate must be positive"),
         (0.0 <= warmup_ratio < 1.0, "warmup_ratio must lie in [0, 1)"),
+        (weight_decay >= 0, "weight_decay must not be negative"),
     ]
 
 
 def check_training(training: TrainingConfig) -> None:
     """Values out of range, settings that contradict each other, averaging over an empty stretch."""
     check_rules([
-        *optimiser_rules(training.batch_size, training.learning_rate, training.warmup_ratio),
+        *optimiser_rules(training.batch_size, training.learning_rate, training.warmup_ratio, training.weight_decay),
         (training.max_steps == -1 or training.max_steps >= 1, "max_steps must be -1 (use epochs) or at least 1"),
         (training.max_steps >= 1 or training.epochs > 0, "epochs must be positive when max_steps is -1"),
         (training.eval_steps is None or training.eval_steps >= 1, "eval_steps must be at least 1 (or null: each epoch)"),

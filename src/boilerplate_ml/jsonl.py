@@ -88,7 +88,7 @@ class AtomicJsonlWriter:
             self._handle = open(self.path, "w", encoding="utf-8")
             return
         fd, self._temp = tempfile.mkstemp(prefix=".partial-", suffix=".jsonl", dir=os.path.dirname(self.path))
-        os.fchmod(fd, 0o666 & ~_current_umask())  # mkstemp's 0600 would hide the output from other users
+        os.fchmod(fd, 0o666 & ~current_umask())  # mkstemp's 0600 would hide the output from other users
         if self.path.endswith(".gz"):
             self._raw = os.fdopen(fd, "wb")
             self._handle = io.TextIOWrapper(gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0), encoding="utf-8")
@@ -131,7 +131,7 @@ class AtomicJsonlWriter:
             self.abort()
 
 
-def _current_umask() -> int:
+def current_umask() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return umask

@@ -8,7 +8,8 @@ fine-tuning code never knows which kind of base it got.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
+from boilerplate_ml.jsonl import current_umask
 from boilerplate_ml.labels import LABEL_TO_ID, LABELS
 from boilerplate_ml.tokenizer import train_wordpiece_tokenizer
 from boilerplate_ml.windows import WindowSpec, add_line_markers
@@ -95,18 +97,27 @@ def load_line_classifier(path: str | Path) -> tuple[PreTrainedTokenizerBase, Pre
     return tokenizer, model, WindowSpec(**spec_dict)
 
 
-def staging_folder(target: Path) -> Path:
-    """An empty hidden sibling of ``target`` to write a model into before :func:`replace_folder`."""
+@contextmanager
+def staged_export(target: Path) -> Iterator[Path]:
+    """A hidden sibling folder to write a model into; it replaces ``target`` only when the block completes.
+
+    A run that fails late leaves the previous model whole and no half-written folder beside it;
+    files of an older model (a stale refiner) do not survive a successful one.
+    """
     staging = target.with_name(f".{target.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
-    return staging
-
-
-def replace_folder(target: Path, replacement: Path) -> None:
-    """Put ``replacement`` where ``target`` is; files of an older model (a stale refiner) do not survive."""
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    readable = 0o666 & ~current_umask()  # safetensors writes weights 0600, unreadable to other users
+    for file in staging.rglob("*"):
+        if file.is_file():
+            file.chmod(readable)
     retired = target.with_name(f".{target.name}.old")
     shutil.rmtree(retired, ignore_errors=True)
     if target.exists():
         target.rename(retired)
-    replacement.rename(target)
+    staging.rename(target)
     shutil.rmtree(retired, ignore_errors=True)

@@ -51,7 +51,7 @@ from boilerplate_ml.config import (
 from boilerplate_ml.dataset import IGNORE
 from boilerplate_ml.documents import read_documents
 from boilerplate_ml.jsonl import InputError
-from boilerplate_ml.modeling import BertShape, replace_folder, staging_folder
+from boilerplate_ml.modeling import BertShape, staged_export
 from boilerplate_ml.pages import read_pages
 from boilerplate_ml.tokenizer import train_wordpiece_tokenizer
 from boilerplate_ml.windows import WindowSpec, add_line_markers, build_windows, encode_lines, non_blank_lines
@@ -118,7 +118,7 @@ def load_pretrain_config(path: str | Path) -> PretrainConfig:
         (0.0 < corpus.heldout_fraction < 1.0, "corpus.heldout_fraction must lie in (0, 1)"),
         (config.vocab_size >= 100, "vocab_size must be at least 100"),
         (t.max_steps >= 1, "training.max_steps must be at least 1"),
-        *[(holds, f"training.{rule}") for holds, rule in optimiser_rules(t.batch_size, t.learning_rate, t.warmup_ratio)],
+        *[(holds, f"training.{rule}") for holds, rule in optimiser_rules(t.batch_size, t.learning_rate, t.warmup_ratio, t.weight_decay)],
         (0.0 < t.mlm_probability < 1.0, "training.mlm_probability must lie in (0, 1)"),
         (t.max_span >= 1, "training.max_span must be at least 1"),
         (min(t.logging_steps, t.eval_steps, t.save_steps) >= 1, "training.logging_steps, eval_steps and save_steps must be at least 1"),
@@ -239,12 +239,6 @@ def pretrain(config: PretrainConfig, resume: bool = False) -> Path:
     trainer.train(resume_from_checkpoint=resume or None)
     final = trainer.evaluate()
 
-    export_dir = config.export_path()
-    staging = staging_folder(export_dir)  # the old base stays whole until the new one is complete
-    trainer.model.to(torch.float32)
-    trainer.save_model(str(staging))
-    tokenizer.save_pretrained(str(staging))
-    (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; the card holds the config
     # train() starts a fresh log, so the step-0 evaluation is put back at its head for the curve and card.
     start = {"step": 0, "eval_loss": initial["eval_loss"], "eval_masked_accuracy": initial["eval_masked_accuracy"]}
     history = [start, *trainer.state.log_history]
@@ -259,10 +253,15 @@ def pretrain(config: PretrainConfig, resume: bool = False) -> Path:
         "heldout_masked_accuracy": final["eval_masked_accuracy"],
         "log_history": history,
     }
-    (staging / "pretrain_metrics.json").write_text(json.dumps(stats, indent=2), encoding="utf-8")
-    plot_loss_curve(history, staging / "mlm_loss.png")
-    write_base_card(staging, config, stats, trainer.model.config)
-    replace_folder(export_dir, staging)
+    export_dir = config.export_path()
+    with staged_export(export_dir) as staging:  # the old base stays whole until the new one is complete
+        trainer.model.to(torch.float32)
+        trainer.save_model(str(staging))
+        tokenizer.save_pretrained(str(staging))
+        (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; the card holds the config
+        (staging / "pretrain_metrics.json").write_text(json.dumps(stats, indent=2), encoding="utf-8")
+        plot_loss_curve(history, staging / "mlm_loss.png")
+        write_base_card(staging, config, stats, trainer.model.config)
     return export_dir
 
 

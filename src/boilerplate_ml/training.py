@@ -27,11 +27,11 @@ from transformers import (
 )
 
 from boilerplate_ml.card import write_model_card
-from boilerplate_ml.config import Config, config_to_dict
+from boilerplate_ml.config import Config, ConfigError, config_to_dict
 from boilerplate_ml.dataset import IGNORE, split_by_site, weighted, windows_dataset
 from boilerplate_ml.evaluation import LabelledLines, content_scores
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABEL_TO_ID, LABELS
-from boilerplate_ml.modeling import create_base_checkpoint, load_for_line_classification, replace_folder, staging_folder
+from boilerplate_ml.modeling import create_base_checkpoint, load_for_line_classification, staged_export
 from boilerplate_ml.pages import Page, read_pages, site_of
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.windows import LINE_MARKERS
@@ -100,6 +100,9 @@ def load_training_pages(config: Config) -> tuple[list[Page], list[Page], dict]:
     """Training pages (weighted, held-out sites removed) and validation pages, plus counts for the card."""
     sources = [(source, list(read_pages(source.path))) for source in config.data.train]
     validating = list(chain.from_iterable(pages for source, pages in sources if source.validate))
+    if len({site_of(page) for page in validating}) < 2:
+        raise ConfigError("the sources with validate: true hold pages of fewer than two sites; "
+                          "validation holds out whole sites, so it needs one to hold out and one to train on")
     held_out, validation = split_by_site(validating, config.data.validation_fraction, config.seed)
     train: list[Page] = []
     summary = {"sources": [], "validation_sites": sorted(held_out), "validation_pages": len(validation)}
@@ -107,6 +110,8 @@ def load_training_pages(config: Config) -> tuple[list[Page], list[Page], dict]:
         kept = [page for page in pages if site_of(page) not in held_out]
         train.extend(weighted(kept, source.weight, config.seed + i))
         summary["sources"].append({"path": source.path, "weight": source.weight, "pages": len(kept), "about": source.about})
+    if not train:
+        raise ConfigError("no training pages: the data.train files hold no page outside the held-out sites")
     return train, validation, summary
 
 
@@ -115,6 +120,7 @@ def train(config: Config) -> Path:
     set_seed(config.seed)
     output_dir = Path(config.output_dir)
     train_pages, validation_pages, data_summary = load_training_pages(config)
+    test_pages = list(read_pages(config.data.test)) if config.data.test else []  # a bad record fails now, not after training
     logger.info("training pages: %d, validation pages: %d", len(train_pages), len(validation_pages))
 
     base = config.model.base
@@ -179,30 +185,28 @@ def train(config: Config) -> Path:
         averager.apply(trainer.model)
     validation_metrics = validation_scores(trainer)
 
-    # Everything is written to a staging folder first: a run that fails late leaves the old model whole.
     export_dir = config.export_path()
-    staging = staging_folder(export_dir)
-    trainer.model.to(torch.float32)
-    trainer.save_model(str(staging))
-    (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; the card holds the config
-    metrics = {
-        "validation": validation_metrics,
-        "train_windows": len(train_set),
-        "epochs_run": trainer.state.epoch,
-        "exported_checkpoint": exported_checkpoint(config, trainer.state, averager),
-        "log_history": trainer.state.log_history,
-        "data": data_summary,
-    }
-    if last_step_metrics:
-        metrics["validation_last_step"] = last_step_metrics
-    if config.data.test:
-        metrics["test"] = score_test_pages(staging, config.data.test)
-    with open(staging / "metrics.json", "w", encoding="utf-8") as handle:
-        json.dump(metrics, handle, indent=2, ensure_ascii=False)
-    with open(staging / "training_config.json", "w", encoding="utf-8") as handle:
-        json.dump(config_to_dict(config), handle, indent=2, ensure_ascii=False)
-    write_model_card(staging, config, data_summary, metrics, base)
-    replace_folder(export_dir, staging)
+    with staged_export(export_dir) as staging:
+        trainer.model.to(torch.float32)
+        trainer.save_model(str(staging))
+        (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; the card holds the config
+        metrics = {
+            "validation": validation_metrics,
+            "train_windows": len(train_set),
+            "epochs_run": trainer.state.epoch,
+            "exported_checkpoint": exported_checkpoint(config, trainer.state, averager),
+            "log_history": trainer.state.log_history,
+            "data": data_summary,
+        }
+        if last_step_metrics:
+            metrics["validation_last_step"] = last_step_metrics
+        if config.data.test:
+            metrics["test"] = score_test_pages(staging, config.data.test, test_pages)
+        with open(staging / "metrics.json", "w", encoding="utf-8") as handle:
+            json.dump(metrics, handle, indent=2, ensure_ascii=False)
+        with open(staging / "training_config.json", "w", encoding="utf-8") as handle:
+            json.dump(config_to_dict(config), handle, indent=2, ensure_ascii=False)
+        write_model_card(staging, config, data_summary, metrics, base)
     return export_dir
 
 
@@ -218,8 +222,7 @@ def exported_checkpoint(config: Config, state: TrainerState, averager: WeightAve
     return state.best_model_checkpoint if config.training.select_best else f"last (step {state.global_step})"
 
 
-def score_test_pages(model_dir: Path, test_path: str) -> dict:
+def score_test_pages(model_dir: Path, test_path: str, test_pages: list[Page]) -> dict:
     """Content scores of what the exported model keeps on labelled test pages (the Predictor's defaults)."""
-    test_pages = list(read_pages(test_path))
     predictions = Predictor.from_pretrained(model_dir).predict_batch([page.text for page in test_pages])
     return {"path": test_path, "pages": len(test_pages), **content_scores(LabelledLines.from_predictions(test_pages, predictions))}

@@ -102,6 +102,21 @@ def test_train_script_reports_a_bad_record_in_one_line(tmp_path, capsys):
     assert f"error: {pages}:1: lines[0] has unknown label 'bogus'" in capsys.readouterr().err
 
 
+def test_train_script_reports_a_base_it_cannot_load_in_one_line(tmp_path, capsys, monkeypatch):
+    train_main = load_script("train").main
+    pages = tmp_path / "pages.jsonl"
+    write_pages(generated_pages(6), pages)
+    config = tmp_path / "c.yaml"
+    config.write_text(f"name: t\ndata:\n  train: [{{path: {pages}, validate: true}}]\nmodel: {{base: some-org/some-bert}}\n", encoding="utf-8")
+
+    def offline(*args, **kwargs):
+        raise OSError("We couldn't connect to 'https://huggingface.co' to load the files")
+
+    monkeypatch.setattr("boilerplate_ml.training.load_for_line_classification", offline)
+    assert train_main(["--config", str(config)]) == 2
+    assert "error: We couldn't connect" in capsys.readouterr().err
+
+
 def test_make_site_folds_needs_two_folds(tmp_path):
     folds_main = load_script("make_site_folds").main
     with pytest.raises(SystemExit) as stopped:
