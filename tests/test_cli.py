@@ -201,6 +201,19 @@ def test_evaluate_reports_model_and_baselines(tiny_model_dir, tmp_path):
     assert "confusion matrix (rows: gold, columns: predicted)" in result.output
 
 
+def test_evaluate_scores_the_threshold_it_is_given_and_refuses_nothing_to_score(tiny_model_dir, tmp_path):
+    pages_file = tmp_path / "pages.jsonl"
+    write_pages(generated_pages(4), pages_file)
+    result = CliRunner().invoke(main, ["evaluate", str(pages_file), "--model", tiny_model_dir, "--threshold", "0"])
+    assert result.exit_code == 0, result.output
+    rows = {line[:26].strip(): line[26:] for line in result.output.splitlines() if line.startswith(("model ", "keep every line"))}
+    assert rows["model"] == rows["keep every line"], "at threshold 0 the model keeps every line"
+    for empty in ("", '{"id": "a", "lines": [{"text": "", "label": null}]}\n'):
+        pages_file.write_text(empty, encoding="utf-8")
+        result = CliRunner().invoke(main, ["evaluate", str(pages_file), "--model", tiny_model_dir])
+        assert result.exit_code == 1 and "no labelled (non-blank) line to score" in result.output
+
+
 def test_evaluate_bad_pages_file_names_line(tiny_model_dir, tmp_path):
     pages_file = tmp_path / "pages.jsonl"
     pages_file.write_text('{"id": "a", "lines": [{"text": "x", "label": "bogus"}]}\n', encoding="utf-8")
@@ -292,3 +305,25 @@ def test_unusable_device_or_model_is_one_clear_line(tiny_model_dir, tmp_path, op
     result = CliRunner().invoke(main, ["clean", *args, str(tmp_path / "a.txt"), "-o", str(tmp_path / "o.jsonl")])
     assert result.exit_code == 1 and message in result.output
     assert isinstance(result.exception, SystemExit), "no traceback"
+
+
+@pytest.mark.slow
+def test_sigterm_stops_a_run_without_leaving_its_temporary_file(tiny_model_dir, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = tmp_path / "in.jsonl"
+    page = json.dumps({"text": generated_pages(1)[0].text}, ensure_ascii=False)
+    source.write_text((page + "\n") * 5000, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "boilerplate_ml.cli", "clean", str(source), "-o", str(out), "--model", tiny_model_dir]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".partial-*")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".partial-*")), "the run should be writing when it is stopped"
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 128 + signal.SIGTERM
+    assert list(tmp_path.iterdir()) == [source], "neither output nor temporary file is left"

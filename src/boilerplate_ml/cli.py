@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -22,6 +25,12 @@ if TYPE_CHECKING:
 PAGES_PER_CHUNK = 64
 #: How many skipped records are listed by name at the end of a run.
 SKIPS_LISTED = 20
+
+
+THRESHOLD_OPTION = click.option(
+    "--threshold", default=DEFAULT_THRESHOLD, show_default=True, type=click.FloatRange(0, 1),
+    help="Keep a line when P(kept labels) reaches this.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,7 +72,7 @@ def _documents(files: list[str], text_field: str, stdin_format: str) -> Iterator
 @click.option("--device", default=None, help="cpu, cuda, cuda:1 … (default: CUDA if present).")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1), help="Windows per forward pass.")
 @click.option("--keep", multiple=True, type=click.Choice(LABELS), help="Labels to keep (repeatable; default: content).")
-@click.option("--threshold", default=DEFAULT_THRESHOLD, show_default=True, type=click.FloatRange(0, 1), help="Keep a line when P(kept labels) reaches this.")
+@THRESHOLD_OPTION
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True,
               help="fail: stop at the first bad record and write nothing; skip: go on and report what was skipped.")
 @click.option("--stdin-format", type=click.Choice(["jsonl", "txt"]), default="jsonl", show_default=True,
@@ -84,7 +93,7 @@ def clean(inputs, output, text_field, output_field, with_labels, model, device, 
     documents = _documents(files, text_field, stdin_format)
     progress = tqdm(desc="pages", unit="page", file=sys.stderr, disable=None)
     try:
-        with AtomicJsonlWriter(output) as writer:
+        with stop_cleanly_on_sigterm(), AtomicJsonlWriter(output) as writer:
             while chunk := list(islice(documents, PAGES_PER_CHUNK)):
                 good, failure = [], None
                 for item in chunk:
@@ -113,6 +122,26 @@ def clean(inputs, output, text_field, output_field, with_labels, model, device, 
             click.echo(f"  … and {len(skipped) - SKIPS_LISTED} more", err=True)
 
 
+@contextmanager
+def stop_cleanly_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM (``kill``, ``timeout``, a batch scheduler) into an exit that unwinds like Ctrl-C does.
+
+    By default SIGTERM ends the process on the spot and leaves the temporary output behind.
+    """
+    if threading.current_thread() is not threading.main_thread():  # signal handlers belong to the main thread
+        yield
+        return
+
+    def exit_on_sigterm(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, exit_on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _output_record(doc: Document, lines: list[LinePrediction], output_field: str, with_labels: bool) -> dict:
     from boilerplate_ml.predictor import join_kept
 
@@ -131,7 +160,8 @@ def _output_record(doc: Document, lines: list[LinePrediction], output_field: str
 @click.option("--model", default=None, help="Model folder (default: the shipped model).")
 @click.option("--device", default=None, help="cpu, cuda … (default: CUDA if present).")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1))
-def evaluate(pages_file, model, device, batch_size) -> None:
+@THRESHOLD_OPTION
+def evaluate(pages_file, model, device, batch_size, threshold) -> None:
     """Score a model on labelled PAGES_FILE (LABELS.md JSON Lines) beside two baselines."""
     from boilerplate_ml.evaluation import BASELINES, LabelledLines, baseline_labels, content_scores, label_report
     from boilerplate_ml.pages import read_pages
@@ -140,12 +170,15 @@ def evaluate(pages_file, model, device, batch_size) -> None:
         pages = list(read_pages(pages_file))
     except (InputError, OSError) as error:
         raise click.ClickException(str(error)) from None
-    predictor = _load_predictor(model, device, (CONTENT,), DEFAULT_THRESHOLD, batch_size)
-    predictions = predictor.predict_batch([page.text for page in pages], progress=True)
+    predictor = _load_predictor(model, device, (CONTENT,), threshold, batch_size)
+    predictions = predictor.predict_batch([page.text for page in pages], progress=sys.stderr.isatty())
     model_lines = LabelledLines.from_predictions(pages, predictions)
+    if not model_lines.gold:
+        raise click.ClickException(f"{pages_file}: no labelled (non-blank) line to score")
     systems = {"model": model_lines}
     systems.update({name: LabelledLines.from_pages(pages, baseline_labels(pages, rule)) for name, rule in BASELINES.items()})
-    click.echo(f"{pages_file}: {len(pages)} pages, {len(model_lines.gold)} non-blank lines\n")
+    click.echo(f"{pages_file}: {len(pages)} pages, {len(model_lines.gold)} non-blank lines; "
+               f"the model keeps a line when P(content) >= {threshold}\n")
     click.echo("content kept vs dropped      line P  line R  line F1 | char P  char R  char F1")
     for name, lines in systems.items():
         s = content_scores(lines)
