@@ -36,6 +36,26 @@ def test_refine_keeps_blank_lines_blank_and_returns_distributions() -> None:
     assert PageRefiner.untrained(hidden=8).refine(["", " "], [None, None]) == [None, None]
 
 
+def test_pages_refined_together_score_as_they_do_alone(monkeypatch) -> None:
+    import boilerplate_ml.refiner as refiner_module
+
+    monkeypatch.setattr(refiner_module, "PAGES_PER_BATCH", 2)  # several padded batches, pages of unequal length
+    torch.manual_seed(0)
+    refiner = PageRefiner.untrained(hidden=8, members=2).eval()
+    pages = []
+    for n in (7, 1, 0, 3, 12):
+        texts = [f"第{i}行。" if i % 3 else "" for i in range(n)]
+        probs = [None if not t else torch.softmax(torch.randn(len(LABELS)), dim=0) for t in texts]
+        pages.append((texts, probs))
+    together = refiner.refine_batch(pages)
+    for (texts, probs), batched in zip(pages, together, strict=True):
+        alone = refiner.refine(texts, probs)
+        assert [p is None for p in batched] == [p is None for p in alone] == [p is None for p in probs]
+        for a, b in zip(alone, batched):
+            if a is not None:
+                assert torch.allclose(a, b, atol=1e-6), "padding must not reach a page's lines"
+
+
 @pytest.mark.slow
 def test_it_learns_a_label_that_only_page_context_reveals() -> None:
     """Same line, same first-pass scores: content inside a body, navigation inside a menu run."""

@@ -124,8 +124,8 @@ class Predictor:
             for position, (line_index, window_index) in enumerate(zip(indices, owner)):
                 window = windows[window_index]
                 line_probs[line_index] = probabilities[window_index][window.line_indices.index(position)]
-            results.append(line_probs if self.refiner is None else self.refiner.refine(lines, line_probs))
-        return results
+            results.append(line_probs)
+        return results if self.refiner is None else self.refiner.refine_batch(list(zip(pages, results)))
 
     def _line_prediction(self, text: str, probs: torch.Tensor | None) -> LinePrediction:
         if probs is None:

@@ -20,12 +20,15 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
 
 from boilerplate_ml.labels import LABELS, LABEL_TO_ID, is_blank
 
 REFINER_WEIGHTS = "refiner.safetensors"
 REFINER_CONFIG = "refiner.json"
 _SENTENCE_END = re.compile(r"[。！？!?…」”』）)\.：:；;]\s*$")
+#: Pages refined in one padded pass (sorted by length first, so padding stays small).
+PAGES_PER_BATCH = 64
 #: Layout features per line, after the first pass's probabilities.
 LAYOUT_FEATURES = ("sqrt_length", "sentence_end", "digit_share", "blank_before", "blank_after", "position")
 
@@ -60,9 +63,18 @@ class BiGRUTagger(nn.Module):
                           dropout=0.1 if layers > 1 else 0.0)
         self.classify = nn.Linear(2 * hidden + features, len(LABELS))
 
-    def forward(self, features: torch.Tensor) -> torch.Tensor:
-        """Logits for ``features`` of shape (pages, lines, features)."""
-        states, _ = self.gru(torch.relu(self.project(features)))
+    def forward(self, features: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
+        """Logits for ``features`` of shape (pages, lines, features); ``lengths``: each page's lines, when padded.
+
+        Padded pages are packed, so that the backward direction starts at a page's own last line
+        and a page scores the same alone or in a batch.
+        """
+        projected = torch.relu(self.project(features))
+        if lengths is None:
+            states, _ = self.gru(projected)
+        else:
+            packed = pack_padded_sequence(projected, lengths, batch_first=True, enforce_sorted=False)
+            states, _ = pad_packed_sequence(self.gru(packed)[0], batch_first=True, total_length=features.shape[1])
         return self.classify(torch.cat([states, features], dim=-1))
 
 
@@ -93,18 +105,32 @@ class PageRefiner(nn.Module):
         """Randomly initialised members: the shape that saved weights are loaded into."""
         return cls([BiGRUTagger(hidden, layers) for _ in range(members)])
 
-    def forward(self, features: torch.Tensor) -> torch.Tensor:
+    def forward(self, features: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
         """Mean probabilities over the members for ``features`` of shape (pages, lines, features)."""
-        return torch.stack([member(features).softmax(dim=-1) for member in self.members]).mean(dim=0)
+        return torch.stack([member(features, lengths).softmax(dim=-1) for member in self.members]).mean(dim=0)
 
-    @torch.inference_mode()
     def refine(self, texts: Sequence[str], probs: Sequence[torch.Tensor | None]) -> list[torch.Tensor | None]:
         """New probabilities for one page's lines (None stays None for blank lines)."""
-        indices, features = line_features(texts, probs)
-        refined: list[torch.Tensor | None] = [None] * len(probs)
-        if indices:
-            for i, row in zip(indices, self(features[None])[0]):
-                refined[i] = row
+        return self.refine_batch([(texts, probs)])[0]
+
+    @torch.inference_mode()
+    def refine_batch(
+        self, pages: Sequence[tuple[Sequence[str], Sequence[torch.Tensor | None]]]
+    ) -> list[list[torch.Tensor | None]]:
+        """:meth:`refine` for many pages, in padded batches of pages of similar length.
+
+        Many small pages cost a call per batch, not per page; sorting by length keeps padding small.
+        """
+        featured = [line_features(texts, probs) for texts, probs in pages]
+        refined: list[list[torch.Tensor | None]] = [[None] * len(probs) for _, probs in pages]
+        scored = sorted((page for page, (indices, _) in enumerate(featured) if indices), key=lambda page: len(featured[page][0]))
+        for start in range(0, len(scored), PAGES_PER_BATCH):
+            batch = scored[start : start + PAGES_PER_BATCH]
+            lengths = torch.tensor([len(featured[page][0]) for page in batch])
+            padded = pad_sequence([featured[page][1] for page in batch], batch_first=True)
+            for page, page_probs, length in zip(batch, self(padded, lengths), lengths):
+                for i, row in zip(featured[page][0], page_probs[:length]):
+                    refined[page][i] = row
         return refined
 
     def save(self, model_dir: str | Path) -> None:
