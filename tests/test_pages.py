@@ -67,3 +67,4 @@ def test_site_keeps_sub_hosts_of_one_site_together():
     assert site_of(page("bbs.example.org")) == "example.org"
     assert site_of(page("news.example.org")) != site_of(page("news.other.org"))
 
+

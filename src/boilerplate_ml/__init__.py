@@ -1,13 +1,16 @@
 """boilerplate-ml: keep the article lines of Chinese web pages, drop boilerplate and spam."""
 
+from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 from boilerplate_ml.labels import LABELS
 
+__version__ = version("boilerplate-ml")
+
 if TYPE_CHECKING:  # for type checkers and editors; at run time they load on first use, below
     from boilerplate_ml.predictor import LinePrediction, Predictor
 
-__all__ = ["LABELS", "LinePrediction", "Predictor"]
+__all__ = ["LABELS", "LinePrediction", "Predictor", "__version__"]
 
 
 def __getattr__(name: str):
