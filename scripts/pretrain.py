@@ -20,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_pretrain_config(args.config)
         export_dir = pretrain(config, resume=args.resume)
-    except (ConfigError, InputError) as error:  # a bad config, or a bad record in the corpus
+    # A bad config, a bad record in the corpus, an init_from checkpoint that cannot be loaded.
+    except (ConfigError, InputError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"base model saved to {export_dir}")

@@ -19,10 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         export_dir = train(config)
-    except (ConfigError, InputError) as error:  # a bad config, or a bad record in a data file
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except OSError as error:  # a base that cannot be loaded: a hub id with no hub reachable, a damaged folder
+    # A bad config, a bad record in a data file, a base that cannot be loaded (a hub id with no hub reachable).
+    except (ConfigError, InputError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"model saved to {export_dir}")
