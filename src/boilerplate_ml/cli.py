@@ -27,6 +27,7 @@ PAGES_PER_CHUNK = 64
 SKIPS_LISTED = 20
 
 
+#: One definition for clean and evaluate, so that evaluate can score the rule clean applies.
 THRESHOLD_OPTION = click.option(
     "--threshold", default=DEFAULT_THRESHOLD, show_default=True, type=click.FloatRange(0, 1),
     help="Keep a line when P(kept labels) reaches this.",
@@ -170,11 +171,11 @@ def evaluate(pages_file, model, device, batch_size, threshold) -> None:
         pages = list(read_pages(pages_file))
     except (InputError, OSError) as error:
         raise click.ClickException(str(error)) from None
+    if not any(label is not None for page in pages for label in page.labels):
+        raise click.ClickException(f"{pages_file}: no labelled (non-blank) line to score")
     predictor = _load_predictor(model, device, (CONTENT,), threshold, batch_size)
     predictions = predictor.predict_batch([page.text for page in pages], progress=sys.stderr.isatty())
     model_lines = LabelledLines.from_predictions(pages, predictions)
-    if not model_lines.gold:
-        raise click.ClickException(f"{pages_file}: no labelled (non-blank) line to score")
     systems = {"model": model_lines}
     systems.update({name: LabelledLines.from_pages(pages, baseline_labels(pages, rule)) for name, rule in BASELINES.items()})
     click.echo(f"{pages_file}: {len(pages)} pages, {len(model_lines.gold)} non-blank lines; "
