@@ -162,7 +162,7 @@ def test_folders_take_any_case_and_gzipped_forms(run, tmp_path):
     pages = tmp_path / "pages"
     pages.mkdir()
     (pages / "UPPER.TXT").write_text("大写", encoding="utf-8")
-    (pages / "page.txt.gz").write_bytes(gzip.compress("压缩".encode()))
+    (pages / "page.TXT.GZ").write_bytes(gzip.compress("压缩".encode()))
     (pages / "recs.ndjson.gz").write_bytes(gzip.compress('{"text": "记录"}\n'.encode()))
     (pages / "page.html").write_text("<p>x</p>", encoding="utf-8")
     out = tmp_path / "out.jsonl"

@@ -26,7 +26,7 @@ class InputError(ValueError):
 
 def open_binary(path: str | Path) -> IO[bytes]:
     """Open a file for reading bytes, transparently un-gzipping ``.gz`` files."""
-    return gzip.open(path, "rb") if str(path).endswith(".gz") else open(path, "rb")
+    return gzip.open(path, "rb") if str(path).lower().endswith(".gz") else open(path, "rb")
 
 
 def parse_json_line(raw: bytes) -> object:
@@ -89,7 +89,7 @@ class AtomicJsonlWriter:
             return
         fd, self._temp = tempfile.mkstemp(prefix=".partial-", suffix=".jsonl", dir=os.path.dirname(self.path))
         os.fchmod(fd, 0o666 & ~current_umask())  # mkstemp's 0600 would hide the output from other users
-        if self.path.endswith(".gz"):
+        if self.path.lower().endswith(".gz"):
             self._raw = os.fdopen(fd, "wb")
             self._handle = io.TextIOWrapper(gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0), encoding="utf-8")
         else:
