@@ -27,7 +27,7 @@ training: {epochs: 2, learning_rate: 1e-3}
 def test_good_config_loads_with_defaults(tmp_path):
     config = load_config(_config(tmp_path, GOOD))
     assert config.model.shape.layers == 1 and config.training.epochs == 2.0 and config.seed == 42
-    assert config.model.windows.window_tokens == 512
+    assert config.model.windows.window_tokens == 256, "the default is the shipped model's window"
 
 
 @pytest.mark.parametrize(

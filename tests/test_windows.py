@@ -100,4 +100,3 @@ def test_windows_hold_lines_in_page_order_with_markers_in_place(tokenizer):
 
 def test_blank_lines_are_not_windowed():
     assert non_blank_lines(["", "  ", "\u3000", "\u00a0", "正文", "\t"]) == [4]
-    assert WindowSpec().to_dict()["window_tokens"] == 512
