@@ -18,6 +18,8 @@ LABELS: tuple[str, ...] = (
 LABEL_TO_ID: dict[str, int] = {label: i for i, label in enumerate(LABELS)}
 
 #: Keep a line when its kept labels are more likely than not: the binary decision, not the 8-way argmax.
+#: Swept 0.3-0.7 on the refiner's held-out training sites (55 pages, shipped model): line F1 0.790-0.799,
+#: highest at 0.5, so no shift is worth it.
 DEFAULT_THRESHOLD = 0.5
 
 
