@@ -17,6 +17,7 @@ from pathlib import Path
 from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
 from boilerplate_ml.datagen.annotations import LABEL_FILE_SUFFIX, apply_label_ranges, lines_digest, read_header
+from boilerplate_ml.jsonl import InputError
 from boilerplate_ml.labels import CONTENT
 from boilerplate_ml.pages import read_pages
 
@@ -27,12 +28,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("labels_dir", type=Path, help="folder of <id>.labels files for some of those pages")
     args = parser.parse_args(argv)
 
-    pages = {page.id: page for page in read_pages(args.reference)}
+    try:
+        pages = {page.id: page for page in read_pages(args.reference)}
+    except (InputError, OSError) as error:
+        raise SystemExit(f"error: {error}") from None
     reference, annotated = [], []
     for path in sorted(args.labels_dir.glob(f"*{LABEL_FILE_SUFFIX}")):
-        page = pages[path.name.removesuffix(LABEL_FILE_SUFFIX)]
+        page_id = path.name.removesuffix(LABEL_FILE_SUFFIX)
+        if page_id not in pages:
+            raise SystemExit(f"{path}: page {page_id} is not in {args.reference}")
+        page = pages[page_id]
         text = path.read_text(encoding="utf-8")
-        if read_header(text, path)["digest"] != lines_digest(page.texts):
+        # Made on the reference page's own lines, not on an extraction: the digest is the check.
+        if read_header(text, path, extractors=None)["digest"] != lines_digest(page.texts):
             raise SystemExit(f"{path}: made on other lines than page {page.id} of {args.reference}")
         labels = apply_label_ranges(page.texts, text, path)
         pairs = [(ref, ann) for ref, ann in zip(page.labels, labels) if ref is not None]

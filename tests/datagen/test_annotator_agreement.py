@@ -18,7 +18,8 @@ def _run(tmp_path: Path, annotator_labels: list[str | None], texts: list[str] = 
     write_pages([Page("P1", "example.org", TEXTS, HUMAN)], tmp_path / "ref.jsonl")
     labels_dir = tmp_path / "labels"
     labels_dir.mkdir(exist_ok=True)
-    (labels_dir / "P1.labels").write_text(format_label_ranges(annotator_labels, "html_text", lines_digest(texts)))
+    # "none", as in annotations/calibration: made on the page's own lines, not on an extraction.
+    (labels_dir / "P1.labels").write_text(format_label_ranges(annotator_labels, "none", lines_digest(texts)))
     return subprocess.run([sys.executable, str(SCRIPT), str(tmp_path / "ref.jsonl"), str(labels_dir)],
                           capture_output=True, text=True)
 
@@ -34,3 +35,11 @@ def test_counts_disagreements_over_non_blank_lines(tmp_path) -> None:
 def test_label_files_made_on_other_text_are_refused(tmp_path) -> None:
     result = _run(tmp_path, HUMAN, texts=[*TEXTS[:-1], "另一行"])
     assert result.returncode != 0 and "made on other lines than page P1" in result.stderr
+
+
+def test_a_label_file_for_a_page_not_in_the_reference_is_named(tmp_path) -> None:
+    _run(tmp_path, HUMAN)  # writes the reference and P1's label file
+    (tmp_path / "labels" / "P9.labels").write_text(format_label_ranges(HUMAN, "none", lines_digest(TEXTS)))
+    result = subprocess.run([sys.executable, str(SCRIPT), str(tmp_path / "ref.jsonl"), str(tmp_path / "labels")],
+                            capture_output=True, text=True)
+    assert result.returncode != 0 and "page P9 is not in" in result.stderr and "Traceback" not in result.stderr

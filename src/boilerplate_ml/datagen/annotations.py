@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from boilerplate_ml.datagen.html_extract import EXTRACTORS, extract_lines
@@ -90,13 +90,17 @@ def format_label_ranges(labels: Sequence[str | None], extractor: str, digest: st
     return "\n".join(out) + "\n"
 
 
-def read_header(text: str, path: str | Path) -> dict[str, str]:
-    """The ``extractor`` and ``digest`` a label file was made with."""
+def read_header(text: str, path: str | Path, extractors: Collection[str] | None = EXTRACTORS) -> dict[str, str]:
+    """The ``extractor`` and ``digest`` a label file was made with.
+
+    ``extractors=None`` takes any name: label files made on a labelled page's own lines (the
+    calibration files, ``# extractor: none``) are checked by their digest alone.
+    """
     header = {m[1]: m[2] for m in map(_HEADER.match, text.splitlines()) if m}
     missing = {"extractor", "digest"} - header.keys()
     if missing:
         raise AnnotationError(f"{path}: missing header line(s) {', '.join(f'# {k}: …' for k in sorted(missing))}")
-    if header["extractor"] not in EXTRACTORS:
+    if extractors is not None and header["extractor"] not in extractors:
         raise AnnotationError(f"{path}: unknown extractor {header['extractor']!r} (expected one of {', '.join(EXTRACTORS)})")
     return header
 
