@@ -6,7 +6,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 from tqdm.auto import tqdm
 
+from boilerplate_ml.datagen.html_pages import MIN_GOLD_COVERAGE
 from boilerplate_ml.documents import Document, expand_inputs, read_documents
 from boilerplate_ml.jsonl import AtomicJsonlWriter, InputError, streams
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS
@@ -58,6 +59,18 @@ def _load_predictor(
         raise click.ClickException(str(error)) from None
 
 
+def check_output_path(output: str, inputs: Iterable[str] = ()) -> None:
+    """Refuse, before any work, an output that cannot be written or would overwrite an input."""
+    if output == "-":
+        return
+    if not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise click.ClickException(f"{output}: its folder does not exist")
+    if os.path.isdir(output):
+        raise click.ClickException(f"{output} is a folder; name the JSON Lines file to write")
+    if os.path.exists(output) and any(os.path.exists(path) and os.path.samefile(path, output) for path in inputs):
+        raise click.ClickException(f"{output} is also an input; writing it would replace what is being read")
+
+
 def _documents(files: list[str], text_field: str, stdin_format: str) -> Iterator[Document | InputError]:
     for file in files:
         yield from read_documents(file, text_field, stdin_format)
@@ -84,10 +97,7 @@ def clean(inputs, output, text_field, output_field, with_labels, model, device, 
         files = expand_inputs(list(inputs), output)
     except InputError as error:
         raise click.ClickException(str(error)) from None
-    if output != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
-        raise click.ClickException(f"{output}: its folder does not exist")
-    if os.path.isdir(output):
-        raise click.ClickException(f"{output} is a folder; -o takes the JSON Lines file to write")
+    check_output_path(output)
     predictor = _load_predictor(model, device, keep, threshold, batch_size)
     skipped: list[InputError] = []
     written = 0
@@ -196,16 +206,18 @@ def evaluate(pages_file, model, device, batch_size, threshold) -> None:
 @click.option("-o", "--output", required=True, help="Labelled pages (LABELS.md JSON Lines) to write.")
 @click.option("--report", required=True, help="Per-page report (JSON Lines): gold found, extractor, skip reason.")
 @click.option("--seed", default=0, show_default=True, help="Picks the extractor of each page.")
-@click.option("--min-coverage", default=None, type=click.FloatRange(0, 1), help="Skip pages whose gold is found less than this.")
+@click.option("--min-coverage", default=MIN_GOLD_COVERAGE, show_default=True, type=click.FloatRange(0, 1),
+              help="Skip pages whose gold is found less than this.")
 def prepare_html(html_dir, index_path, output, report, seed, min_coverage) -> None:
     """Label the lines of HTML pages in HTML_DIR that have a gold main text (<id>.gold.txt)."""
-    from boilerplate_ml.datagen.html_pages import MIN_GOLD_COVERAGE, prepare_html_dir
+    from boilerplate_ml.datagen.html_pages import prepare_html_dir
 
+    for path in (output, report):
+        check_output_path(path, inputs=[index_path])
+    if os.path.abspath(output) == os.path.abspath(report):
+        raise click.ClickException(f"-o and --report both name {output}; the report would replace the pages")
     try:
-        reports = prepare_html_dir(
-            html_dir, index_path, output, report, seed=seed,
-            min_coverage=MIN_GOLD_COVERAGE if min_coverage is None else min_coverage,
-        )
+        reports = prepare_html_dir(html_dir, index_path, output, report, seed=seed, min_coverage=min_coverage)
     except (InputError, OSError) as error:
         raise click.ClickException(str(error)) from None
     kept = sum(r.prepared for r in reports)
@@ -221,6 +233,7 @@ def apply_labels(html_dir, labels_dir, index_path, output) -> None:
     """Rebuild annotated pages: re-extract each HTML page in HTML_DIR and attach its label file."""
     from boilerplate_ml.datagen.annotations import AnnotationError, build_annotated_pages
 
+    check_output_path(output, inputs=[index_path])
     try:
         pages = build_annotated_pages(html_dir, labels_dir, index_path, output)
     except (AnnotationError, InputError, OSError) as error:
@@ -241,7 +254,12 @@ def synth(articles, output, num_pages, articles_max, seed, traditional_rate) -> 
     from boilerplate_ml.pages import write_pages
 
     try:
-        pool = load_articles(sorted(expand_inputs(list(articles))), articles_max, seed=seed)
+        files = sorted(expand_inputs(list(articles), output))
+    except InputError as error:
+        raise click.ClickException(str(error)) from None
+    check_output_path(output, inputs=files)
+    try:
+        pool = load_articles(files, articles_max, seed=seed)
     except (InputError, OSError) as error:
         raise click.ClickException(str(error)) from None
     if not pool:

@@ -112,3 +112,17 @@ def test_a_label_file_without_its_html_fails_and_writes_nothing(tmp_path) -> Non
     with pytest.raises(AnnotationError, match="A2.labels: no .*A2.html"):
         build_annotated_pages(html_dir, labels_dir, index, out)
     assert not out.exists()
+
+
+def test_a_page_missing_from_the_index_or_a_label_file_not_in_utf8_is_named(tmp_path) -> None:
+    html_dir, labels_dir, index = _write_annotated_dir(tmp_path)
+    out = tmp_path / "pages.jsonl"
+    (html_dir / "B1.html").write_text(HTML, encoding="utf-8")
+    (labels_dir / "B1.labels").write_text((labels_dir / "A1.labels").read_text())
+    with pytest.raises(AnnotationError, match="B1.labels: page B1 is not in .*index.jsonl"):
+        build_annotated_pages(html_dir, labels_dir, index, out)
+    (labels_dir / "B1.labels").unlink()
+    (labels_dir / "A1.labels").write_bytes(b"\xff# extractor: html_text\n")
+    with pytest.raises(AnnotationError, match="A1.labels: not UTF-8"):
+        build_annotated_pages(html_dir, labels_dir, index, out)
+    assert not out.exists()

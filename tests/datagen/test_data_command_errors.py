@@ -50,6 +50,29 @@ def test_apply_labels_without_label_files_fails(tmp_path):
     assert not (tmp_path / "o.jsonl").exists()
 
 
+def test_data_commands_refuse_outputs_they_cannot_write_before_any_work(tmp_path):
+    articles = tmp_path / "articles.jsonl.gz"
+    write_articles(articles)
+    (tmp_path / "html").mkdir()
+    index = tmp_path / "index.jsonl"
+    index.write_text('{"id": "A1", "site": "a.test", "has_gold": true}\n', encoding="utf-8")
+    missing_folder = str(tmp_path / "nodir" / "out.jsonl")
+    prepare = ["prepare-html", str(tmp_path / "html"), "--index", str(index)]
+    for args, message in [
+        (["synth", str(articles), "-o", missing_folder], "its folder does not exist"),
+        (["synth", str(articles), "-o", str(tmp_path)], "is a folder"),
+        (["synth", str(articles), "-o", str(articles)], "is also an input"),
+        ([*prepare, "-o", missing_folder, "--report", str(tmp_path / "r.jsonl")], "its folder does not exist"),
+        ([*prepare, "-o", str(tmp_path / "same.jsonl"), "--report", str(tmp_path / "same.jsonl")], "both name"),
+        (["apply-labels", str(tmp_path / "html"), "--labels", str(tmp_path), "--index", str(index), "-o", missing_folder],
+         "its folder does not exist"),
+    ]:
+        result = _invoke(*args)
+        assert result.exit_code == 1 and message in result.output, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), "one line, no traceback"
+    assert articles.read_bytes()[:2] == b"\x1f\x8b", "the input is untouched"
+
+
 def test_synth_names_a_bad_article_line_and_a_missing_input(tmp_path):
     articles = tmp_path / "articles.jsonl.gz"
     write_articles(articles)

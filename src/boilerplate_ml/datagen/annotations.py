@@ -118,6 +118,13 @@ def annotated_page(page_id: str, html: str, label_text: str, source: str, path: 
     return Page(page_id, source, lines, labels, {"extractor": header["extractor"], "annotated": True})
 
 
+def _utf8_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise AnnotationError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})") from None
+
+
 def build_annotated_pages(html_dir: str | Path, labels_dir: str | Path, index_path: str | Path, out_path: str | Path) -> list[Page]:
     """One page per ``<id>.labels`` in ``labels_dir``, from ``<id>.html`` in ``html_dir``; all or nothing."""
     index = read_index(index_path)
@@ -132,10 +139,8 @@ def build_annotated_pages(html_dir: str | Path, labels_dir: str | Path, index_pa
         html_path = Path(html_dir) / f"{page_id}.html"
         if not html_path.exists():
             raise AnnotationError(f"{label_path}: no {html_path} to rebuild the page from")
-        try:
-            html = html_path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise AnnotationError(f"{html_path}: not UTF-8 ({error.reason} at byte {error.start})") from None
-        pages.append(annotated_page(page_id, html, label_path.read_text(encoding="utf-8"), index.get(page_id, {}).get("site", ""), label_path))
+        if page_id not in index:
+            raise AnnotationError(f"{label_path}: page {page_id} is not in {index_path}, which gives each page its site")
+        pages.append(annotated_page(page_id, _utf8_text(html_path), _utf8_text(label_path), index[page_id].get("site", ""), label_path))
     write_pages(pages, out_path)
     return pages

@@ -166,8 +166,9 @@ def prepare_html_dir(
         reports.append(PageReport(
             page_id, site, extractor, True, result.extra["gold_coverage"],
             len(result.texts), content, None))
-    write_pages(pages, out_path)
+    # Both files or neither: the report's writer is open before the pages are committed.
     with AtomicJsonlWriter(str(report_path)) as writer:
         for report in reports:
             writer.write(asdict(report))
+        write_pages(pages, out_path)
     return reports
