@@ -63,6 +63,7 @@ def _check_exported(model_dir, tmp_path):
     card = (model_dir / "README.md").read_text()
     assert f"{tmp_path}/train.jsonl" in card and f"{metrics['test']['line_f1']:.3f}" in card
     assert "| generated test pages |" in card  # the source's `about`
+    assert "1 layers, hidden 32, 2 heads" in card, "the model's real shape, read from its config"
     predictor = Predictor.from_pretrained(model_dir, device="cpu")
     page = "首页 新闻\n\n" + "\n".join(ARTICLES[0].paragraphs)
     assert [p.text for p in predictor.predict(page)] == page.split("\n")
@@ -112,7 +113,8 @@ training: {{max_steps: 4, batch_size: 4, logging_steps: 1, eval_steps: 2, save_s
     _check_exported(model_dir, tmp_path)
     assert json.loads((model_dir / "metrics.json").read_text())["exported_checkpoint"] == "last (step 4)"
     assert not (tmp_path / "run" / "base").exists(), "a named base is used as it is, not rebuilt"
-    assert "hfl/rbt-tiny" in (model_dir / "README.md").read_text()
+    card = (model_dir / "README.md").read_text()
+    assert "hfl/rbt-tiny" in card and '"shape"' not in card, "a named base's card shows no shape it does not have"
 
 
 def test_weight_averager_exports_the_mean_of_the_sampled_weights():

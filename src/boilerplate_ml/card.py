@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from transformers import PretrainedConfig
+
 from boilerplate_ml.config import Config, config_to_dict
 
 
@@ -23,7 +25,7 @@ def _validation_role(config: Config) -> str:
     return "watched only; the last checkpoint is exported"
 
 
-def write_model_card(folder: Path, config: Config, data: dict, metrics: dict, base: str) -> None:
+def write_model_card(folder: Path, config: Config, data: dict, metrics: dict, base: str, model_config: PretrainedConfig) -> None:
     """Write README.md into ``folder``, stating the data, the config and the measured metrics of this very run."""
     export_dir = config.export_path()
     sources = _table(
@@ -57,7 +59,13 @@ def write_model_card(folder: Path, config: Config, data: dict, metrics: dict, ba
                 f"{test['char_f1']:.3f}",
             )
         )
-    shape = config.model.shape
+    shape = (f"{model_config.num_hidden_layers} layers, hidden {model_config.hidden_size}, "
+             f"{model_config.num_attention_heads} heads, vocabulary of {model_config.vocab_size}")
+    built = "built from scratch, tokenizer trained on the training text" if config.model.base is None else base
+    card_config = config_to_dict(config)
+    if config.model.base is not None:  # shape and vocab_size apply only to a base built from scratch
+        for unused in ("shape", "vocab_size"):
+            del card_config["model"][unused]
     text = f"""---
 language: zh
 library_name: transformers
@@ -75,7 +83,7 @@ style): every non-blank line gets one of `content`, `navigation`, `metadata`, `f
 `boilerplate_ml.Predictor.from_pretrained("{export_dir}")` or `boilerplate-ml clean --model {export_dir}`.
 
 ## Base
-`{base if config.model.base else f"built from scratch: {shape.layers} layers, hidden {shape.hidden}, {shape.heads} heads, tokenizer of {config.model.vocab_size} trained on the training text"}`
+`{built}`: {shape}.
 
 ## Training data
 {sources}
@@ -90,7 +98,7 @@ Epochs run: {metrics['epochs_run']:g}; exported checkpoint: {metrics['exported_c
 
 ## Config
 ```json
-{json.dumps(config_to_dict(config), indent=2, ensure_ascii=False)}
+{json.dumps(card_config, indent=2, ensure_ascii=False)}
 ```
 """
     (folder / "README.md").write_text(text, encoding="utf-8")

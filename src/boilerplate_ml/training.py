@@ -206,7 +206,7 @@ def train(config: Config) -> Path:
             json.dump(metrics, handle, indent=2, ensure_ascii=False)
         with open(staging / "training_config.json", "w", encoding="utf-8") as handle:
             json.dump(config_to_dict(config), handle, indent=2, ensure_ascii=False)
-        write_model_card(staging, config, data_summary, metrics, base)
+        write_model_card(staging, config, data_summary, metrics, base, trainer.model.config)
     return export_dir
 
 
