@@ -19,15 +19,21 @@ import time
 from pathlib import Path
 
 from boilerplate_ml.documents import read_documents
-from boilerplate_ml.jsonl import json_records
+from boilerplate_ml.jsonl import InputError, json_records
+from boilerplate_ml.pages import page_from_record
 
 
 def as_text_records(path: str, out: Path) -> tuple[int, int, int]:
     """Write ``{"text": …}`` records; return pages, lines and non-blank lines."""
     pages = lines = non_blank = 0
     with open(out, "w", encoding="utf-8") as handle:
-        for _, record in json_records(path):
-            text = record["text"] if "text" in record else "\n".join(line["text"] for line in record["lines"])
+        for line_number, record in json_records(path):
+            if isinstance(record, dict) and isinstance(record.get("text"), str):
+                text = record["text"]
+            elif isinstance(record, dict) and "lines" in record:
+                text = page_from_record(record, path, line_number).text
+            else:
+                raise InputError(f"{path}:{line_number}", "neither a string 'text' field nor LABELS.md 'lines'")
             handle.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
             pages += 1
             lines += len(text.split("\n"))
@@ -45,7 +51,11 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         text_file = Path(tmp) / "pages.jsonl"
-        pages, lines, non_blank = as_text_records(args.pages, text_file)
+        try:
+            pages, lines, non_blank = as_text_records(args.pages, text_file)
+        except (InputError, OSError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         command = [sys.executable, "-m", "boilerplate_ml.cli", "clean", str(text_file), "-o", str(Path(tmp) / "out.jsonl"),
                    "--batch-size", str(args.batch_size), "--device", args.device]
         if args.model:

@@ -30,10 +30,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA, help="the shared data folder")
     parser.add_argument("--split", choices=("dev", "train"), default="dev")
-    parser.add_argument("--min-coverage", type=float, default=MIN_GOLD_COVERAGE)
+    parser.add_argument("--min-coverage", type=share, default=MIN_GOLD_COVERAGE, help="in [0, 1]")
     parser.add_argument("--rules-only", action="store_true", help="agreement of line rules only")
     parser.add_argument("--per-page", action="store_true", help="print each page's figures")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not (args.data / "pages" / f"{args.split}.jsonl").is_file():
+        parser.error(f"--data {args.data}: no pages/{args.split}.jsonl; give the shared data folder")
+    return args
+
+
+def share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {text!r}")
+    return value
 
 
 def per_label_table(pairs: Counter[tuple[str, str]]) -> None:

@@ -16,17 +16,28 @@ from boilerplate_ml.pages import write_pages
 DEFAULT_ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "articles"
 
 
+def at_least_one(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=500)
-    parser.add_argument("--articles", type=int, default=3000, help="articles to sample from the corpus")
+    parser.add_argument("--pages", type=at_least_one, default=500)
+    parser.add_argument("--articles", type=at_least_one, default=3000, help="articles to sample from the corpus")
     parser.add_argument("--articles-dir", type=Path, default=DEFAULT_ARTICLES)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, help="also write the pages as JSON Lines")
     parser.add_argument("--show", type=int, default=0, help="print this many pages, line by line")
     args = parser.parse_args(argv)
+    files = sorted(args.articles_dir.glob("*.jsonl.gz"))
+    if not files:
+        parser.error(f"--articles-dir {args.articles_dir}: no *.jsonl.gz article file")
+    if args.out and not args.out.parent.is_dir():
+        parser.error(f"--out {args.out}: its folder does not exist")
 
-    articles = load_articles(sorted(args.articles_dir.glob("*.jsonl.gz")), args.articles, args.seed)
+    articles = load_articles(files, args.articles, args.seed)
     pages = list(synthesize_pages(articles, SynthConfig(num_pages=args.pages, seed=args.seed)))
     lines = Counter(label for page in pages for label in page.labels if label)
     chars = Counter()

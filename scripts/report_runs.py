@@ -15,6 +15,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("model_dirs", nargs="+", help="exported model folders holding metrics.json")
     args = parser.parse_args(argv)
+    for model_dir in args.model_dirs:  # all checked before the table starts
+        for needed in ("metrics.json", "training_config.json"):
+            if not (Path(model_dir) / needed).is_file():
+                parser.error(f"{model_dir}: no {needed}; give folders exported by scripts/train.py")
     print("| run | training sources (weight) | steps | validation line F1 | test line P | test line R | test line F1 | test char F1 |")
     print("|---|---|---|---|---|---|---|---|")
     for model_dir in args.model_dirs:

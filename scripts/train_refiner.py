@@ -56,6 +56,13 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(f"{needed} not found: --model must be a folder exported by scripts/train.py")
     if args.members < 1 or args.epochs < 1:
         parser.error("--members and --epochs must be at least 1")
+    for model_dir, pages_path in args.fold:  # all inputs checked before 25 minutes of work
+        if not (Path(model_dir) / "config.json").is_file():
+            parser.error(f"--fold {model_dir}: not a model folder (no config.json)")
+        if not Path(pages_path).is_file():
+            parser.error(f"--fold … {pages_path}: no such pages file")
+    if args.test and not args.test.is_file():
+        parser.error(f"--test {args.test}: no such pages file")
 
     examples = []  # (page, out-of-fold probabilities)
     for model_dir, pages_path in args.fold:

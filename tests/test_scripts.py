@@ -36,3 +36,51 @@ def test_train_refiner_refuses_a_folder_without_metrics_before_any_work(tmp_path
         load_script("train_refiner").main(["--model", str(tmp_path / "model"), "--fold", "m", "p.jsonl"])
     assert stopped.value.code == 2
     assert list((tmp_path / "model").iterdir()) == []
+
+
+def test_train_refiner_checks_every_input_before_any_work(tmp_path, capsys):
+    model = tmp_path / "model"
+    _run_folder(model, with_test=False)
+    (model / "README.md").write_text("card", encoding="utf-8")
+    fold = tmp_path / "fold"
+    fold.mkdir()
+    (fold / "config.json").write_text("{}", encoding="utf-8")
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text("", encoding="utf-8")
+    for extra, message in [
+        (["--fold", str(tmp_path / "nope"), str(pages)], "not a model folder"),
+        (["--fold", str(fold), str(tmp_path / "nope.jsonl")], "no such pages file"),
+        (["--fold", str(fold), str(pages), "--test", str(tmp_path / "nope.jsonl")], "--test"),
+    ]:
+        with pytest.raises(SystemExit) as stopped:
+            load_script("train_refiner").main(["--model", str(model), *extra])
+        assert stopped.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_report_runs_names_a_folder_that_is_not_a_run(tmp_path, capsys):
+    (tmp_path / "base").mkdir()
+    with pytest.raises(SystemExit) as stopped:
+        load_script("report_runs").main([str(tmp_path / "base")])
+    assert stopped.value.code == 2 and "no metrics.json" in capsys.readouterr().err
+
+
+def test_benchmark_names_a_record_that_is_not_a_page(tmp_path, capsys):
+    source = tmp_path / "index.jsonl"
+    source.write_text('{"text": "正文"}\n{"id": "A1", "site": "a.test"}\n', encoding="utf-8")
+    assert load_script("benchmark").main([str(source)]) == 2
+    assert f"{source}:2: neither a string 'text' field nor LABELS.md 'lines'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "script, args, message",
+    [
+        ("measure_synth", ["--pages", "0"], "at least 1"),
+        ("measure_synth", ["--articles-dir", "/no/such/folder"], "no *.jsonl.gz article file"),
+        ("measure_prepare_html", ["--min-coverage", "5"], "in [0, 1]"),
+        ("measure_prepare_html", ["--data", "/no/such/folder"], "no pages/dev.jsonl"),
+    ],
+)
+def test_measurement_scripts_refuse_bad_arguments_in_one_line(script, args, message, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        load_script(script).main(args)
+    assert stopped.value.code == 2 and message in capsys.readouterr().err
