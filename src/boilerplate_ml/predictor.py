@@ -100,7 +100,7 @@ class Predictor:
     def predict_batch(self, texts: Iterable[str], progress: bool = False) -> list[list[LinePrediction]]:
         """Predict many pages at once: windows of all pages are pooled, sorted by length and batched."""
         texts = pages_of(texts)
-        return [self.decide(text.split("\n"), probs) for text, probs in zip(texts, self.line_probabilities(texts, progress))]
+        return [self.decide(text.split("\n"), probs) for text, probs in zip(texts, self._line_probabilities(texts, progress))]
 
     def decide(self, lines: Sequence[str], probs: Sequence[torch.Tensor | None]) -> list[LinePrediction]:
         """Label, score and keep verdict of each line from its probabilities (None: a blank line)."""
@@ -108,7 +108,10 @@ class Predictor:
 
     def line_probabilities(self, texts: Iterable[str], progress: bool = False) -> list[list[torch.Tensor | None]]:
         """Per page, each line's probabilities over LABELS (None for blank lines), refined if there is a refiner."""
-        pages = [text.split("\n") for text in pages_of(texts)]
+        return self._line_probabilities(pages_of(texts), progress)
+
+    def _line_probabilities(self, texts: list[str], progress: bool) -> list[list[torch.Tensor | None]]:
+        pages = [text.split("\n") for text in texts]
         labelled = [non_blank_lines(lines) for lines in pages]
         windows: list[Window] = []
         owners: list[list[int]] = []  # per page, the window index of each labelled line
