@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 from tqdm.auto import tqdm
 
-from boilerplate_ml.datagen.html_pages import MIN_GOLD_COVERAGE
+from boilerplate_ml.datagen.gold_align import MIN_GOLD_COVERAGE
 from boilerplate_ml.documents import Document, expand_inputs, read_documents
 from boilerplate_ml.jsonl import AtomicJsonlWriter, InputError, streams
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS
