@@ -1,14 +1,13 @@
 """boilerplate-ml: keep the article lines of Chinese web pages, drop boilerplate and spam."""
 
-from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 from boilerplate_ml.labels import LABELS
 
-__version__ = version("boilerplate-ml")
-
 if TYPE_CHECKING:  # for type checkers and editors; at run time they load on first use, below
     from boilerplate_ml.predictor import LinePrediction, Predictor
+
+    __version__: str
 
 __all__ = ["LABELS", "LinePrediction", "Predictor", "__version__"]
 
@@ -20,4 +19,8 @@ def __getattr__(name: str):
         from boilerplate_ml import predictor
 
         return getattr(predictor, name)
+    if name == "__version__":  # read from the installed metadata only when asked, like the rest
+        from importlib.metadata import version
+
+        return version("boilerplate-ml")
     raise AttributeError(f"module 'boilerplate_ml' has no attribute {name!r}")
