@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from boilerplate_ml.jsonl import InputError, numbered_lines, open_binary, parse_json_line
+from boilerplate_ml.jsonl import InputError, lone_surrogate_at, numbered_lines, open_binary, parse_json_line
 
 #: Matched case-insensitively; each also gzipped.
 JSONL_SUFFIXES = (".jsonl", ".json", ".ndjson")
@@ -113,10 +113,8 @@ def jsonl_document(raw: bytes, origin: str, text_field: str) -> Document | Input
     text = record[text_field]
     if not isinstance(text, str):
         return InputError(origin, f"field {text_field!r} is not a string")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:  # JSON can spell a lone surrogate ("\ud800"); no UTF-8 text holds one
-        return InputError(origin, f"field {text_field!r} holds a lone surrogate at character {error.start}, not valid Unicode text")
+    if (position := lone_surrogate_at(text)) is not None:
+        return InputError(origin, f"field {text_field!r} holds a lone surrogate at character {position}, not valid Unicode text")
     return Document(record, text)
 
 

@@ -39,6 +39,15 @@ def parse_json_line(raw: bytes) -> object:
         raise ValueError(f"malformed JSON ({error.msg.removesuffix(' at')} at column {error.colno})") from None
 
 
+def lone_surrogate_at(text: str) -> int | None:
+    """Where ``text`` holds a lone surrogate, which JSON can spell ("\\ud800") but no UTF-8 text holds; else None."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return error.start
+    return None
+
+
 def numbered_lines(handle: IO[bytes], name: str) -> Iterator[tuple[int, bytes]]:
     """Each non-blank raw line with its number; a truncated gzip raises :class:`InputError` at the line where reading stopped."""
     line_number = 0
@@ -132,6 +141,7 @@ class AtomicJsonlWriter:
 
 
 def current_umask() -> int:
+    """The process's umask (reading it means setting it, so it is set straight back)."""
     umask = os.umask(0)
     os.umask(umask)
     return umask

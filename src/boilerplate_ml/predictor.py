@@ -10,6 +10,7 @@ import torch
 from tqdm.auto import tqdm
 from transformers import PreTrainedTokenizerBase
 
+from boilerplate_ml.jsonl import lone_surrogate_at
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS, is_blank
 from boilerplate_ml.modeling import load_line_classifier
 from boilerplate_ml.refiner import PageRefiner
@@ -169,11 +170,9 @@ def pages_of(texts: Iterable[str]) -> list[str]:
     for number, text in enumerate(pages):
         if not isinstance(text, str):
             raise TypeError(f"page {number} is {type(text).__name__}, not str")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as error:  # a lone surrogate, e.g. from JSON "\ud800"
-            line = text.count("\n", 0, error.start) + 1
-            raise ValueError(f"page {number}, line {line}: lone surrogate {text[error.start]!r} is not valid Unicode text") from None
+        if (position := lone_surrogate_at(text)) is not None:
+            line = text.count("\n", 0, position) + 1
+            raise ValueError(f"page {number}, line {line}: lone surrogate {text[position]!r} is not valid Unicode text")
     return pages
 
 
