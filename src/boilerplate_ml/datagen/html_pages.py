@@ -14,8 +14,8 @@ from pathlib import Path
 from boilerplate_ml.datagen.gold_align import MIN_GOLD_COVERAGE, align
 from boilerplate_ml.datagen.html_extract import choose_extractor, extract_lines, html_title
 from boilerplate_ml.datagen.line_rules import label_line, match_rule
-from boilerplate_ml.labels import CONTENT, is_blank
 from boilerplate_ml.jsonl import AtomicJsonlWriter, InputError, json_records
+from boilerplate_ml.labels import CONTENT, is_blank
 from boilerplate_ml.pages import Page, write_pages
 
 COMMENT = "comment"
