@@ -7,6 +7,7 @@ import shutil
 import pytest
 import torch
 
+from boilerplate_ml.jsonl import current_umask
 from boilerplate_ml.labels import LABELS, LABEL_TO_ID
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.refiner import LAYOUT_FEATURES, BiGRUTagger, PageRefiner, line_features, train_refiner
@@ -116,6 +117,7 @@ def test_an_ensemble_averages_its_members_and_survives_saving(tmp_path) -> None:
     assert torch.allclose(refined, torch.stack(each).mean(dim=0), atol=1e-6)
 
     ensemble.save(tmp_path)
+    assert (tmp_path / "refiner.safetensors").stat().st_mode & 0o777 == 0o666 & ~current_umask(), "not safetensors' 0600"
     loaded = PageRefiner.load(tmp_path)
     assert len(loaded.members) == 3
     assert torch.allclose(torch.stack(loaded.refine(texts, probs)), refined, atol=1e-6)

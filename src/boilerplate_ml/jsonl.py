@@ -97,7 +97,7 @@ class AtomicJsonlWriter:
             self._handle = open(self.path, "w", encoding="utf-8")
             return
         fd, self._temp = tempfile.mkstemp(prefix=".partial-", suffix=".jsonl", dir=os.path.dirname(self.path))
-        os.fchmod(fd, 0o666 & ~current_umask())  # mkstemp's 0600 would hide the output from other users
+        os.fchmod(fd, new_file_mode())  # mkstemp's 0600 would hide the output from other users
         if self.path.lower().endswith(".gz"):
             self._raw = os.fdopen(fd, "wb")
             self._handle = io.TextIOWrapper(gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0), encoding="utf-8")
@@ -145,3 +145,8 @@ def current_umask() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return umask
+
+
+def new_file_mode() -> int:
+    """The permissions a new file gets under the umask; tempfile and safetensors give 0600 instead."""
+    return 0o666 & ~current_umask()

@@ -22,7 +22,7 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
-from boilerplate_ml.jsonl import current_umask
+from boilerplate_ml.jsonl import new_file_mode
 from boilerplate_ml.labels import LABEL_TO_ID, LABELS
 from boilerplate_ml.tokenizer import train_wordpiece_tokenizer
 from boilerplate_ml.windows import WindowSpec, add_line_markers
@@ -111,7 +111,7 @@ def staged_export(target: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    readable = 0o666 & ~current_umask()  # safetensors writes weights 0600, unreadable to other users
+    readable = new_file_mode()  # safetensors writes weights 0600, unreadable to other users
     for file in staging.rglob("*"):
         if file.is_file():
             file.chmod(readable)

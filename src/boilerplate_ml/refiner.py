@@ -22,6 +22,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
 
+from boilerplate_ml.jsonl import new_file_mode
 from boilerplate_ml.labels import LABELS, LABEL_TO_ID, is_blank
 
 REFINER_WEIGHTS = "refiner.safetensors"
@@ -135,6 +136,7 @@ class PageRefiner(nn.Module):
 
     def save(self, model_dir: str | Path) -> None:
         save_file(self.state_dict(), str(Path(model_dir) / REFINER_WEIGHTS))
+        (Path(model_dir) / REFINER_WEIGHTS).chmod(new_file_mode())  # safetensors writes 0600
         config = {"hidden": self.hidden, "layers": self.layers, "members": len(self.members),
                   "labels": list(LABELS), "layout_features": list(LAYOUT_FEATURES)}
         (Path(model_dir) / REFINER_CONFIG).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
