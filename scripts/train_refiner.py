@@ -18,6 +18,7 @@ import argparse
 import json
 from pathlib import Path
 
+from boilerplate_ml.card import set_card_section
 from boilerplate_ml.dataset import split_by_site
 from boilerplate_ml.evaluation import LabelledLines, content_scores
 from boilerplate_ml.pages import Page, read_pages, site_of
@@ -93,17 +94,15 @@ def main(argv: list[str] | None = None) -> None:
 
 def write_card_section(model_dir: Path, report: dict) -> None:
     """Replace the card's refiner section (if any) with this run's figures."""
-    card_path = model_dir / "README.md"
-    card = card_path.read_text(encoding="utf-8").split(CARD_SECTION)[0].rstrip() + "\n\n"
     rows = [("held-out training sites, first pass", report["held_out_first_pass"]),
             ("held-out training sites, refined", report["held_out_refined"])]
     if "test_refined" in report:
         rows += [(f"test {report['test_path']}, first pass", report["test_first_pass"]),
                  (f"test {report['test_path']}, refined", report["test_refined"])]
     table = "\n".join(f"| {name} | {s['line_precision']:.3f} | {s['line_recall']:.3f} | {s['line_f1']:.3f} | {s['char_f1']:.3f} |" for name, s in rows)
-    card_path.write_text(card + f"""{CARD_SECTION}
+    set_card_section(model_dir, CARD_SECTION, f"""
 {report['members']} bidirectional GRUs over all of a page's lines (refiner.safetensors), trained from seeds
-{report['seed']} to {report['seed'] + report['members'] - 1}, read the line classifier's probabilities and layout features; the mean of their
+{report['seed']} to {report['seed'] + report['members'] - 1}, read the first pass's probabilities and layout features; the mean of their
 outputs is the final probabilities. Each was trained for {report['epochs']} epochs on out-of-fold predictions: {report['training_pages']} pages, each scored by a first pass
 trained without its site ({', '.join(m for m, _ in report['folds'])}). The sites
 {', '.join(report['held_out_sites'])} were held out of its training to measure it.
@@ -111,7 +110,7 @@ trained without its site ({', '.join(m for m, _ in report['folds'])}). The sites
 | set | line P | line R | line F1 | char F1 |
 |---|---|---|---|---|
 {table}
-""", encoding="utf-8")
+""")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from boilerplate_ml.config import ConfigError, load_config
+from boilerplate_ml.config import ConfigError, config_of_model, config_to_dict, load_config
 
 
 def _config(tmp_path, body: str):
@@ -28,6 +30,14 @@ def test_good_config_loads_with_defaults(tmp_path):
     config = load_config(_config(tmp_path, GOOD))
     assert config.model.shape.layers == 1 and config.training.epochs == 2.0 and config.seed == 42
     assert config.model.windows.window_tokens == 256, "the default is the shipped model's window"
+
+
+def test_the_config_saved_beside_a_model_reads_back_as_it_was(tmp_path):
+    config = load_config(_config(tmp_path, GOOD))
+    with pytest.raises(ConfigError, match="training_config.json not found"):
+        config_of_model(tmp_path)
+    (tmp_path / "training_config.json").write_text(json.dumps(config_to_dict(config)), encoding="utf-8")
+    assert config_of_model(tmp_path) == config
 
 
 @pytest.mark.parametrize(

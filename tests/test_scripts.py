@@ -84,3 +84,22 @@ def test_measurement_scripts_refuse_bad_arguments_in_one_line(script, args, mess
     with pytest.raises(SystemExit) as stopped:
         load_script(script).main(args)
     assert stopped.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_train_ngrams_refuses_a_folder_that_is_not_a_run_before_any_work(tmp_path, capsys):
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "config.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        load_script("train_ngrams").main(["--model", str(tmp_path / "model")])
+    assert stopped.value.code == 2 and "metrics.json not found" in capsys.readouterr().err
+    assert [p.name for p in (tmp_path / "model").iterdir()] == ["config.json"]
+
+
+def test_train_ngrams_names_a_missing_training_file_in_one_line(tmp_path, capsys):
+    model = tmp_path / "model"
+    _run_folder(model, with_test=False)
+    (model / "config.json").write_text("{}", encoding="utf-8")
+    (model / "README.md").write_text("card", encoding="utf-8")
+    assert load_script("train_ngrams").main(["--model", str(model)]) == 2
+    assert "data/a.jsonl" in capsys.readouterr().err
+    assert not (model / "ngrams.safetensors").exists()

@@ -64,6 +64,7 @@ def _check_exported(model_dir, tmp_path):
     assert f"{tmp_path}/train.jsonl" in card and f"{metrics['test']['line_f1']:.3f}" in card
     assert "| generated test pages |" in card  # the source's `about`
     assert "1 layers, hidden 32, 2 heads" in card, "the model's real shape, read from its config"
+    assert '"epochs"' not in card and '"max_steps": 4' in card, "max_steps governs, so the ignored epochs is not shown"
     predictor = Predictor.from_pretrained(model_dir, device="cpu")
     page = "首页 新闻\n\n" + "\n".join(ARTICLES[0].paragraphs)
     assert [p.text for p in predictor.predict(page)] == page.split("\n")
@@ -80,6 +81,26 @@ def test_finetune_from_scratch_saves_and_reloads(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [], "no staging folder left"
     assert "checkpoint-" in json.loads((model_dir / "metrics.json").read_text())["exported_checkpoint"]
     assert (tmp_path / "run" / "base" / "tokenizer.json").is_file(), "built base is saved in HF format first"
+
+
+def test_train_ngrams_adds_an_ngram_model_trained_on_the_runs_own_pages(tmp_path, monkeypatch):
+    from conftest import load_script
+
+    _write_pages(tmp_path)
+    model_dir = train(load_config(_finetune_config(tmp_path, "null")))
+    card = model_dir / "README.md"
+    card.write_text(card.read_text() + "\n## Page-level refiner\nfigures\n")  # as train_refiner leaves it
+    monkeypatch.chdir(tmp_path)  # the run's data paths are absolute here; the script reads them as saved
+    assert load_script("train_ngrams").main(["--model", str(model_dir), "--test", str(tmp_path / "test.jsonl")]) == 0
+
+    assert (model_dir / "ngrams.safetensors").is_file() and Predictor.from_pretrained(model_dir, device="cpu").ngrams
+    metrics = json.loads((model_dir / "metrics.json").read_text())
+    report = metrics["ngrams"]
+    assert report["training_pages"] == sum(source["pages"] for source in metrics["data"]["sources"])
+    assert set(report["test"]) == {"line_classifier", "ngrams", "averaged"}
+    text = card.read_text()
+    assert text.index("## Character n-gram model") < text.index("## Page-level refiner"), "before the refiner it feeds"
+    assert f"{report['test']['averaged']['line_f1']:.3f}" in text and text.endswith("figures\n")
 
 
 @pytest.mark.slow

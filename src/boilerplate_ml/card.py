@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from transformers import PretrainedConfig
@@ -66,6 +67,8 @@ def write_model_card(folder: Path, config: Config, data: dict, metrics: dict, ba
     if config.model.base is not None:  # shape and vocab_size apply only to a base built from scratch
         for unused in ("shape", "vocab_size"):
             del card_config["model"][unused]
+    if config.training.max_steps >= 1:  # max_steps governs; "Epochs run" below states what that came to
+        del card_config["training"]["epochs"]
     text = f"""---
 language: zh
 library_name: transformers
@@ -103,3 +106,22 @@ Epochs run: {metrics['epochs_run']:g}; exported checkpoint: {metrics['exported_c
 """
     (folder / "README.md").write_text(text, encoding="utf-8")
 
+
+
+def set_card_section(model_dir: Path, header: str, body: str, before: str | None = None) -> None:
+    """Put ``header`` and ``body`` into the folder's card, replacing that section if it is there.
+
+    A new section goes in front of the ``before`` section when the card has one (the n-gram
+    model's figures come before the refiner's, which build on them), else at the end.
+    """
+    card_path = model_dir / "README.md"
+    sections = re.split(r"(?m)^(?=## )", card_path.read_text(encoding="utf-8"))
+    new = f"{header}\n{body.strip()}\n"
+    headers = [section.split("\n", 1)[0] for section in sections]
+    if header in headers:
+        sections[headers.index(header)] = new
+    elif before in headers:
+        sections.insert(headers.index(before), new)
+    else:
+        sections.append(new)
+    card_path.write_text("\n".join(section.rstrip("\n") + "\n" for section in sections), encoding="utf-8")

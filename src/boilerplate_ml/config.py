@@ -6,6 +6,7 @@ As in nanoGPT, every default sits here with its reason, and an unknown key is an
 from __future__ import annotations
 
 import dataclasses
+import json
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -266,3 +267,11 @@ def check_checkpoint_folder(checkpoint: str | None, key: str) -> None:
 
 def config_to_dict(config: Config) -> dict:
     return dataclasses.asdict(config)
+
+
+def config_of_model(model_dir: str | Path) -> Config:
+    """The config a model folder was trained with (its training_config.json), checked as a YAML config is."""
+    path = Path(model_dir) / "training_config.json"
+    if not path.is_file():
+        raise ConfigError(f"{path} not found: not a folder exported by scripts/train.py")
+    return build_dataclass(Config, json.loads(path.read_text(encoding="utf-8")), str(path))

@@ -13,6 +13,7 @@ from transformers import PreTrainedTokenizerBase
 from boilerplate_ml.jsonl import lone_surrogate_at
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS, is_blank
 from boilerplate_ml.modeling import load_line_classifier
+from boilerplate_ml.ngrams import NgramLineModel, average_probabilities
 from boilerplate_ml.refiner import PageRefiner
 from boilerplate_ml.windows import Window, WindowSpec, build_windows, encode_lines, non_blank_lines
 
@@ -35,8 +36,9 @@ class Predictor:
 
     A line is kept when the summed probability of the labels in ``keep_labels`` reaches
     ``threshold``; blank lines are never kept themselves but survive as paragraph breaks in
-    :meth:`clean`. When the model folder has a page-level refiner, the line classifier's
-    probabilities go through it before the decision.
+    :meth:`clean`. When the model folder has a character n-gram model, its probabilities are
+    averaged with the line classifier's; when it has a page-level refiner, the result goes
+    through it before the decision.
     """
 
     def __init__(
@@ -49,6 +51,7 @@ class Predictor:
         threshold: float = DEFAULT_THRESHOLD,
         batch_size: int = 32,
         refiner: PageRefiner | None = None,
+        ngrams: NgramLineModel | None = None,
     ) -> None:
         if isinstance(keep_labels, str):  # one label, not its characters
             keep_labels = (keep_labels,)
@@ -72,6 +75,7 @@ class Predictor:
         self.threshold = threshold
         self.batch_size = batch_size
         self.refiner = refiner
+        self.ngrams = ngrams
         self._keep_ids = torch.tensor([LABELS.index(label) for label in sorted(self.keep_labels)], dtype=torch.long)
 
     @classmethod
@@ -84,7 +88,8 @@ class Predictor:
             raise FileNotFoundError(f"not a model folder (no config.json): {model_dir}")
         device = usable_device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         tokenizer, model, spec = load_line_classifier(model_dir)
-        return cls(model, tokenizer, spec, device=device, refiner=PageRefiner.load(model_dir), **kwargs)
+        return cls(model, tokenizer, spec, device=device, refiner=PageRefiner.load(model_dir),
+                   ngrams=NgramLineModel.load(model_dir), **kwargs)
 
     def predict(self, text: str) -> list[LinePrediction]:
         """One prediction per line of ``text.split("\\n")``, in order."""
@@ -108,7 +113,8 @@ class Predictor:
         return [self._line_prediction(line, line_probs) for line, line_probs in zip(lines, probs)]
 
     def line_probabilities(self, texts: Iterable[str], progress: bool = False) -> list[list[torch.Tensor | None]]:
-        """Per page, each line's probabilities over LABELS (None for blank lines), refined if there is a refiner."""
+        """Per page, each line's probabilities over LABELS (None for blank lines): the line classifier's,
+        averaged with the n-gram model's if there is one, then refined if there is a refiner."""
         return self._line_probabilities(pages_of(texts), progress)
 
     def _line_probabilities(self, texts: list[str], progress: bool) -> list[list[torch.Tensor | None]]:
@@ -129,6 +135,8 @@ class Predictor:
                 window = windows[window_index]
                 line_probs[line_index] = probabilities[window_index][window.line_indices.index(position)]
             results.append(line_probs)
+        if self.ngrams is not None:
+            results = average_probabilities(results, self.ngrams.line_probabilities(pages))
         return results if self.refiner is None else self.refiner.refine_batch(list(zip(pages, results)))
 
     def _line_prediction(self, text: str, probs: torch.Tensor | None) -> LinePrediction:

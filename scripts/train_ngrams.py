@@ -1,0 +1,107 @@
+"""Train a model folder's character n-gram line model, on the pages its line classifier was trained on.
+
+    python scripts/train_ngrams.py --model models/bpml-zh-small --test ../shared/data/pages/dev.jsonl
+
+The folder's training_config.json gives the training pages: the same sources, weights, seed and
+held-out validation sites as scripts/train.py used. The model is saved into the folder
+(ngrams.safetensors, ngrams.json), where the Predictor and the CLI average it with the line
+classifier; its figures on the validation sites and on ``--test`` go into metrics.json and the
+card. A refiner already in the folder learnt from probabilities without the n-grams: train it
+again afterwards (scripts/train_refiner.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from boilerplate_ml.card import set_card_section
+from boilerplate_ml.config import ConfigError, config_of_model
+from boilerplate_ml.evaluation import LabelledLines, content_scores
+from boilerplate_ml.jsonl import InputError
+from boilerplate_ml.ngrams import NgramLineModel, average_probabilities
+from boilerplate_ml.pages import Page, read_pages
+from boilerplate_ml.predictor import Predictor
+from boilerplate_ml.training import load_training_pages
+
+CARD_SECTION = "## Character n-gram model"
+REFINER_SECTION = "## Page-level refiner"
+
+
+def compare(predictor: Predictor, ngrams: NgramLineModel, pages: list[Page]) -> dict[str, dict[str, float]]:
+    """Content scores of the line classifier alone, the n-gram model alone, and their average."""
+    window = predictor.line_probabilities([page.text for page in pages])
+    ngram = ngrams.line_probabilities([page.texts for page in pages])
+    def score(probabilities: list) -> dict[str, float]:
+        predictions = [predictor.decide(page.texts, probs) for page, probs in zip(pages, probabilities)]
+        return content_scores(LabelledLines.from_predictions(pages, predictions))
+    return {"line_classifier": score(window), "ngrams": score(ngram), "averaged": score(average_probabilities(window, ngram))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", type=Path, required=True, help="a model folder exported by scripts/train.py")
+    parser.add_argument("--test", type=Path, help="labelled pages to score with and without the n-gram model")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the SGD fit")
+    args = parser.parse_args(argv)
+    for needed in ("config.json", "metrics.json", "README.md"):  # nothing is written into a folder that lacks them
+        if not (args.model / needed).is_file():
+            parser.error(f"{args.model / needed} not found: --model must be a folder exported by scripts/train.py")
+    if args.test and not args.test.is_file():
+        parser.error(f"--test {args.test}: no such pages file")
+    try:
+        config = config_of_model(args.model)
+        train_pages, validation_pages, _ = load_training_pages(config)
+        test_pages = list(read_pages(args.test)) if args.test else []
+    except (ConfigError, InputError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+    ngrams = NgramLineModel.fit(train_pages, seed=args.seed)
+    predictor = Predictor.from_pretrained(args.model, device="cpu")
+    predictor.refiner = predictor.ngrams = None  # the line classifier's own probabilities
+    report: dict = {"spec": asdict(ngrams.spec), "seed": args.seed, "training_pages": len(train_pages),
+                    "validation": compare(predictor, ngrams, validation_pages)}
+    if test_pages:
+        report["test"] = compare(predictor, ngrams, test_pages)
+        report["test_path"] = str(args.test)
+    print(json.dumps(report, indent=2))
+
+    ngrams.save(args.model)
+    metrics_path = args.model / "metrics.json"
+    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+    metrics["ngrams"] = report
+    metrics_path.write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_card_section(args.model, report, len(validation_pages))
+    if (args.model / "refiner.json").is_file():
+        print(f"note: {args.model} has a refiner trained without the n-grams; train it again (scripts/train_refiner.py)",
+              file=sys.stderr)
+    return 0
+
+
+def write_card_section(model_dir: Path, report: dict, validation_pages: int) -> None:
+    spec = report["spec"]
+    rows = []
+    for name, key in (("line classifier alone", "line_classifier"), ("n-gram model alone", "ngrams"), ("averaged", "averaged")):
+        rows.append((f"validation ({validation_pages} pages), {name}", report["validation"][key]))
+        if "test" in report:
+            rows.append((f"test {report['test_path']}, {name}", report["test"][key]))
+    table = "\n".join(f"| {name} | {s['line_precision']:.3f} | {s['line_recall']:.3f} | {s['line_f1']:.3f} | {s['char_f1']:.3f} |"
+                      for name, s in sorted(rows, key=lambda row: not row[0].startswith("validation")))
+    set_card_section(model_dir, CARD_SECTION, f"""
+A linear model (ngrams.safetensors; scikit-learn SGD, log loss, one-vs-rest, seed {report['seed']}) over the
+character 1-{spec['max_ngram']}-grams of each line and of the {spec['reach']} non-blank lines on each side, hashed
+into 2^{spec['hash_bits']} buckets each, trained on the line classifier's own {report['training_pages']} training pages
+(validation sites held out). Its probabilities are averaged with the line classifier's; that mean is the first pass.
+
+| set | line P | line R | line F1 | char F1 |
+|---|---|---|---|---|
+{table}
+""", before=REFINER_SECTION)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
