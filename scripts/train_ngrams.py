@@ -22,6 +22,7 @@ from boilerplate_ml.card import set_card_section
 from boilerplate_ml.config import ConfigError, config_of_model
 from boilerplate_ml.evaluation import LabelledLines, content_scores
 from boilerplate_ml.jsonl import InputError
+from boilerplate_ml.modeling import load_line_classifier
 from boilerplate_ml.ngrams import NgramLineModel, average_probabilities
 from boilerplate_ml.pages import Page, read_pages
 from boilerplate_ml.predictor import Predictor
@@ -61,8 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     ngrams = NgramLineModel.fit(train_pages, seed=args.seed)
-    predictor = Predictor.from_pretrained(args.model, device="cpu")
-    predictor.refiner = predictor.ngrams = None  # the line classifier's own probabilities
+    tokenizer, line_classifier, spec = load_line_classifier(args.model)
+    # The line classifier alone: an n-gram model or refiner already in the folder is about to be stale.
+    predictor = Predictor(line_classifier, tokenizer, spec)
     report: dict = {"spec": asdict(ngrams.spec), "seed": args.seed, "training_pages": len(train_pages),
                     "validation": compare(predictor, ngrams, validation_pages)}
     if test_pages:
@@ -94,8 +96,9 @@ def write_card_section(model_dir: Path, report: dict, validation_pages: int) -> 
     set_card_section(model_dir, CARD_SECTION, f"""
 A linear model (ngrams.safetensors; scikit-learn SGD, log loss, one-vs-rest, seed {report['seed']}) over the
 character 1-{spec['max_ngram']}-grams of each line and of the {spec['reach']} non-blank lines on each side, hashed
-into 2^{spec['hash_bits']} buckets each, trained on the line classifier's own {report['training_pages']} training pages
-(validation sites held out). Its probabilities are averaged with the line classifier's; that mean is the first pass.
+into 2^{spec['hash_bits']} buckets each, and of the same lines' shapes (digits, Latin letters and Han characters
+each folded into one), hashed into 2^{spec['shape_bits']}; trained on the line classifier's own
+{report['training_pages']} training pages (validation sites held out). Its probabilities are averaged with the line classifier's; that mean is the first pass.
 
 | set | line P | line R | line F1 | char F1 |
 |---|---|---|---|---|

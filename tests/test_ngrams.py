@@ -11,7 +11,7 @@ import torch
 
 from boilerplate_ml.jsonl import current_umask
 from boilerplate_ml.labels import LABELS
-from boilerplate_ml.ngrams import NgramLineModel, NgramSpec, average_probabilities
+from boilerplate_ml.ngrams import NgramLineModel, NgramSpec, average_probabilities, line_shape
 from boilerplate_ml.pages import Page
 from boilerplate_ml.predictor import Predictor
 from sample_data import generated_pages, handwritten_page
@@ -22,7 +22,7 @@ SMALL = NgramSpec(hash_bits=10)
 def test_one_row_per_non_blank_line_and_a_distribution_per_line() -> None:
     model = NgramLineModel.fit(generated_pages(12, seed=1), SMALL)
     pages = [handwritten_page().texts, [], [""], ["\u3000", "只有一行"]]
-    assert model.features(pages).shape == (9 + 0 + 0 + 1, 5 * 2**10 + 2)
+    assert model.features(pages).shape == (9 + 0 + 0 + 1, 5 * (2**10 + 2**12) + 2) == (10, SMALL.feature_count())
     probabilities = model.line_probabilities(pages)
     assert [len(page) for page in probabilities] == [len(page) for page in pages]
     for page, page_probs in zip(pages, probabilities):
@@ -99,3 +99,17 @@ def test_average_keeps_blank_lines_blank() -> None:
 def test_pages_of_one_label_are_refused_in_words() -> None:
     with pytest.raises(ValueError, match="at least two labels"):
         NgramLineModel.fit([Page("a", "s.test", ["正文。", "又一段正文。"], ["content", "content"])], SMALL)
+
+
+def test_a_line_shape_keeps_punctuation_and_spaces_and_folds_the_rest() -> None:
+    assert line_shape("05-23 821") == "00-00 000"
+    assert line_shape("weixin_55561616的博客：Ｖ２") == "aaaaaa_00000000中中中：a0"
+
+
+def test_weights_that_do_not_fit_the_features_are_refused(tmp_path) -> None:
+    NgramLineModel.fit(generated_pages(4, seed=2), SMALL).save(tmp_path)
+    config = json.loads((tmp_path / "ngrams.json").read_text())
+    config["spec"]["shape_bits"] = 8
+    (tmp_path / "ngrams.json").write_text(json.dumps(config))
+    with pytest.raises(ValueError, match="do not fit its features"):
+        NgramLineModel.load(tmp_path)

@@ -102,6 +102,13 @@ def test_train_ngrams_adds_an_ngram_model_trained_on_the_runs_own_pages(tmp_path
     assert text.index("## Character n-gram model") < text.index("## Page-level refiner"), "before the refiner it feeds"
     assert f"{report['test']['averaged']['line_f1']:.3f}" in text and text.endswith("figures\n")
 
+    # An n-gram model from another version in the folder does not stop a new one from being trained.
+    config = json.loads((model_dir / "ngrams.json").read_text())
+    config["spec"]["shape_bits"] = 8
+    (model_dir / "ngrams.json").write_text(json.dumps(config))
+    assert load_script("train_ngrams").main(["--model", str(model_dir)]) == 0
+    assert Predictor.from_pretrained(model_dir, device="cpu").ngrams.spec.shape_bits == 12
+
 
 @pytest.mark.slow
 def test_pretrain_then_finetune_through_a_hub_like_name(tmp_path, monkeypatch):

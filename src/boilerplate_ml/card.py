@@ -107,7 +107,6 @@ Epochs run: {metrics['epochs_run']:g}; exported checkpoint: {metrics['exported_c
     (folder / "README.md").write_text(text, encoding="utf-8")
 
 
-
 def set_card_section(model_dir: Path, header: str, body: str, before: str | None = None) -> None:
     """Put ``header`` and ``body`` into the folder's card, replacing that section if it is there.
 

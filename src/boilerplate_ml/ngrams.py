@@ -2,14 +2,15 @@
 
 The window model reads each line's first tokens through a small BERT pretrained on a CPU. This
 model reads every character of a line and of the two lines on each side, as bags of character
-1-3-grams, and so errs on other lines. The Predictor averages the two models' probabilities
-before the page-level refiner. Hashing keeps the model a fixed matrix: no vocabulary to store,
+1-3-grams and of the lines' shapes (``05-23 821`` reads ``00-00 000``), and so errs on other
+lines. The Predictor averages the two models' probabilities before the page-level refiner. Hashing keeps the model a fixed matrix: no vocabulary to store,
 nothing pickled, and one safetensors file of a few megabytes.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -44,20 +45,36 @@ class NgramSpec:
     reach: int = 2
     #: A neighbour's n-grams count this much, divided by its distance; the line itself counts 1.
     neighbour_weight: float = 0.5
+    #: Each line's shape (:func:`line_shape`) is hashed too, into 2**shape_bits buckets: feeds' dates,
+    #: counts and user names look alike in shape whatever their characters.
+    shape_bits: int = 12
 
-    def vectorizer(self) -> HashingVectorizer:
-        return HashingVectorizer(analyzer="char", ngram_range=(1, self.max_ngram), n_features=2**self.hash_bits,
-                                 alternate_sign=False, norm="l2")
+    def vectorizers(self) -> tuple[HashingVectorizer, HashingVectorizer]:
+        """For the lines' text and for their shapes."""
+        return tuple(HashingVectorizer(analyzer="char", ngram_range=(1, self.max_ngram), n_features=2**bits,
+                                       alternate_sign=False, norm="l2") for bits in (self.hash_bits, self.shape_bits))
+
+    def feature_count(self) -> int:
+        """Text and shape buckets for the line and each neighbour, then position and length."""
+        return (2 * self.reach + 1) * (2**self.hash_bits + 2**self.shape_bits) + 2
+
+
+_DIGITS, _LATIN, _HAN = re.compile(r"[0-9０-９]"), re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]"), re.compile(r"[\u3400-\u9fff]")
+
+
+def line_shape(line: str) -> str:
+    """Digits as 0, Latin letters as a, Han characters as 中; punctuation and spaces as they are."""
+    return _HAN.sub("中", _LATIN.sub("a", _DIGITS.sub("0", line)))
 
 
 class NgramLineModel:
-    """One-vs-rest logistic regression over a line's hashed n-grams, its neighbours' and two layout figures."""
+    """One-vs-rest logistic regression over the hashed n-grams of a line and its neighbours, and two layout figures."""
 
     def __init__(self, spec: NgramSpec, weights: np.ndarray, bias: np.ndarray) -> None:
         self.spec = spec
         self.weights = weights  # (features, labels)
         self.bias = bias  # (labels,)
-        self._vectorizer = spec.vectorizer()
+        self._text_vectorizer, self._shape_vectorizer = spec.vectorizers()
 
     def features(self, pages: Sequence[Sequence[str]]) -> sparse.csr_matrix:
         """One row per non-blank line of each page, in order."""
@@ -72,7 +89,9 @@ class NgramLineModel:
                 neighbours.append([first + k + d if 0 <= k + d < len(indices) else (-1 if d < 0 else -2)
                                    for d in range(-self.spec.reach, self.spec.reach + 1)])
                 layout.append([k / max(1, len(indices) - 1), min(len(lines[first + k]), 400) ** 0.5 / 20])
-        hashed = self._vectorizer.transform(lines + [PAGE_START, PAGE_END]).tocsr()
+        texts = lines + [PAGE_START, PAGE_END]
+        hashed = sparse.hstack([self._text_vectorizer.transform(texts),
+                                self._shape_vectorizer.transform([line_shape(text) for text in texts])]).tocsr()
         rows = np.array(neighbours, dtype=np.int64).reshape(len(lines), 2 * self.spec.reach + 1)
         rows[rows == -1], rows[rows == -2] = len(lines), len(lines) + 1
         blocks = []
@@ -130,8 +149,11 @@ class NgramLineModel:
         config = json.loads(config_path.read_text(encoding="utf-8"))
         if config["labels"] != list(LABELS):
             raise ValueError(f"{config_path}: made for other labels than this version of boilerplate-ml")
+        spec = NgramSpec(**config["spec"])
         tensors = load_file(str(Path(model_dir) / NGRAM_WEIGHTS))
-        return cls(NgramSpec(**config["spec"]), tensors["weights"].astype(np.float32), tensors["bias"])
+        if tensors["weights"].shape != (spec.feature_count(), len(LABELS)):
+            raise ValueError(f"{config_path}: its weights do not fit its features; made by another version of boilerplate-ml")
+        return cls(spec, tensors["weights"].astype(np.float32), tensors["bias"])
 
 
 def average_probabilities(
