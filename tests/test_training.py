@@ -14,6 +14,7 @@ from boilerplate_ml.pages import Page, write_pages
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.pretraining import load_pretrain_config, pretrain
 from boilerplate_ml.training import WeightAverager, train
+from conftest import load_script
 from sample_data import ARTICLES, generated_pages, write_articles
 
 TINY_WINDOWS = "{line_tokens: 8, tail_tokens: 2, window_tokens: 64, stride: 0.5}"
@@ -83,14 +84,11 @@ def test_finetune_from_scratch_saves_and_reloads(tmp_path):
     assert (tmp_path / "run" / "base" / "tokenizer.json").is_file(), "built base is saved in HF format first"
 
 
-def test_train_ngrams_adds_an_ngram_model_trained_on_the_runs_own_pages(tmp_path, monkeypatch):
-    from conftest import load_script
-
+def test_train_ngrams_adds_an_ngram_model_trained_on_the_runs_own_pages(tmp_path):
     _write_pages(tmp_path)
     model_dir = train(load_config(_finetune_config(tmp_path, "null")))
     card = model_dir / "README.md"
     card.write_text(card.read_text() + "\n## Page-level refiner\nfigures\n")  # as train_refiner leaves it
-    monkeypatch.chdir(tmp_path)  # the run's data paths are absolute here; the script reads them as saved
     assert load_script("train_ngrams").main(["--model", str(model_dir), "--test", str(tmp_path / "test.jsonl")]) == 0
 
     assert (model_dir / "ngrams.safetensors").is_file() and Predictor.from_pretrained(model_dir, device="cpu").ngrams
