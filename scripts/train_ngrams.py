@@ -18,7 +18,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from boilerplate_ml.card import set_card_section
+from boilerplate_ml.card import score_table, set_card_section
 from boilerplate_ml.config import ConfigError, config_of_model
 from boilerplate_ml.evaluation import LabelledLines, content_scores
 from boilerplate_ml.jsonl import InputError
@@ -86,13 +86,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_card_section(model_dir: Path, report: dict, validation_pages: int) -> None:
     spec = report["spec"]
-    rows = []
-    for name, key in (("line classifier alone", "line_classifier"), ("n-gram model alone", "ngrams"), ("averaged", "averaged")):
-        rows.append((f"validation ({validation_pages} pages), {name}", report["validation"][key]))
-        if "test" in report:
-            rows.append((f"test {report['test_path']}, {name}", report["test"][key]))
-    table = "\n".join(f"| {name} | {s['line_precision']:.3f} | {s['line_recall']:.3f} | {s['line_f1']:.3f} | {s['char_f1']:.3f} |"
-                      for name, s in sorted(rows, key=lambda row: not row[0].startswith("validation")))
+    parts = (("line classifier alone", "line_classifier"), ("n-gram model alone", "ngrams"), ("averaged", "averaged"))
+    rows = [(f"validation ({validation_pages} pages), {name}", report["validation"][key]) for name, key in parts]
+    if "test" in report:
+        rows += [(f"test {report['test_path']}, {name}", report["test"][key]) for name, key in parts]
     set_card_section(model_dir, CARD_SECTION, f"""
 A linear model (ngrams.safetensors; scikit-learn SGD, log loss, one-vs-rest, seed {report['seed']}) over the
 character 1-{spec['max_ngram']}-grams of each line and of the {spec['reach']} non-blank lines on each side, hashed
@@ -100,9 +97,7 @@ into 2^{spec['hash_bits']} buckets each, and of the same lines' shapes (digits, 
 each folded into one), hashed into 2^{spec['shape_bits']}; trained on the line classifier's own
 {report['training_pages']} training pages (validation sites held out). Its probabilities are averaged with the line classifier's; that mean is the first pass.
 
-| set | line P | line R | line F1 | char F1 |
-|---|---|---|---|---|
-{table}
+{score_table(rows)}
 """, before=REFINER_SECTION)
 
 

@@ -18,7 +18,7 @@ import argparse
 import json
 from pathlib import Path
 
-from boilerplate_ml.card import set_card_section
+from boilerplate_ml.card import score_table, set_card_section
 from boilerplate_ml.dataset import split_by_site
 from boilerplate_ml.evaluation import LabelledLines, content_scores
 from boilerplate_ml.pages import Page, read_pages, site_of
@@ -99,7 +99,6 @@ def write_card_section(model_dir: Path, report: dict) -> None:
     if "test_refined" in report:
         rows += [(f"test {report['test_path']}, first pass", report["test_first_pass"]),
                  (f"test {report['test_path']}, refined", report["test_refined"])]
-    table = "\n".join(f"| {name} | {s['line_precision']:.3f} | {s['line_recall']:.3f} | {s['line_f1']:.3f} | {s['char_f1']:.3f} |" for name, s in rows)
     set_card_section(model_dir, CARD_SECTION, f"""
 {report['members']} bidirectional GRUs over all of a page's lines (refiner.safetensors), trained from seeds
 {report['seed']} to {report['seed'] + report['members'] - 1}, read the first pass's probabilities and layout features; the mean of their
@@ -107,9 +106,7 @@ outputs is the final probabilities. Each was trained for {report['epochs']} epoc
 trained without its site ({', '.join(m for m, _ in report['folds'])}). The sites
 {', '.join(report['held_out_sites'])} were held out of its training to measure it.
 
-| set | line P | line R | line F1 | char F1 |
-|---|---|---|---|---|
-{table}
+{score_table(rows)}
 """)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from transformers import PretrainedConfig
@@ -16,6 +17,15 @@ def _table(rows: list[tuple[str, ...]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in body]
     return "\n".join(lines)
+
+
+def score_table(rows: Sequence[tuple[str, Mapping[str, float]]]) -> str:
+    """Content scores, a row per named set; "-" for char F1 where a set has none (the Trainer's validation)."""
+    return _table([("set", "line P", "line R", "line F1", "char F1")] + [
+        (name, *(f"{scores[key]:.3f}" for key in ("line_precision", "line_recall", "line_f1")),
+         f"{scores['char_f1']:.3f}" if "char_f1" in scores else "-")
+        for name, scores in rows
+    ])
 
 
 def _validation_role(config: Config) -> str:
@@ -33,33 +43,12 @@ def write_model_card(folder: Path, config: Config, data: dict, metrics: dict, ba
         [("file", "what it is", "weight", "pages used")]
         + [(s["path"], s.get("about") or "-", f"{s['weight']:g}", str(s["pages"])) for s in data["sources"]]
     )
-    score_rows: list[tuple[str, ...]] = [("set", "line P", "line R", "line F1", "char F1")]
-    validation = metrics["validation"]
-    score_rows.append(
-        (
-            f"validation ({data['validation_pages']} pages, held-out sites)",
-            f"{validation['line_precision']:.3f}",
-            f"{validation['line_recall']:.3f}",
-            f"{validation['line_f1']:.3f}",
-            "-",
-        )
-    )
+    score_rows = [(f"validation ({data['validation_pages']} pages, held-out sites)", metrics["validation"])]
     if "validation_last_step" in metrics:
-        last = metrics["validation_last_step"]
-        score_rows.append(
-            ("validation, last step's weights alone", f"{last['line_precision']:.3f}", f"{last['line_recall']:.3f}", f"{last['line_f1']:.3f}", "-")
-        )
+        score_rows.append(("validation, last step's weights alone", metrics["validation_last_step"]))
     if "test" in metrics:
         test = metrics["test"]
-        score_rows.append(
-            (
-                f"test: {test['path']} ({test['pages']} pages)",
-                f"{test['line_precision']:.3f}",
-                f"{test['line_recall']:.3f}",
-                f"{test['line_f1']:.3f}",
-                f"{test['char_f1']:.3f}",
-            )
-        )
+        score_rows.append((f"test: {test['path']} ({test['pages']} pages)", test))
     shape = (f"{model_config.num_hidden_layers} layers, hidden {model_config.hidden_size}, "
              f"{model_config.num_attention_heads} heads, vocabulary of {model_config.vocab_size}")
     built = "built from scratch, tokenizer trained on the training text" if config.model.base is None else base
@@ -95,7 +84,7 @@ Validation ({_validation_role(config)}): {data['validation_pages']} pages from t
 {", ".join(data['validation_sites'])}, removed from every training source.
 
 ## Metrics (content kept vs dropped)
-{_table(score_rows)}
+{score_table(score_rows)}
 
 Epochs run: {metrics['epochs_run']:g}; exported checkpoint: {metrics['exported_checkpoint']}; seed {config.seed}.
 
