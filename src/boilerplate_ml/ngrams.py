@@ -103,7 +103,9 @@ class NgramLineModel:
     @classmethod
     def fit(cls, pages: Sequence[Page], spec: NgramSpec = NgramSpec(), seed: int = 0) -> NgramLineModel:
         """Train on labelled pages (scikit-learn's SGD, log loss, a fixed number of epochs)."""
-        features = cls(spec, np.zeros((0, len(LABELS))), np.zeros(len(LABELS))).features([page.texts for page in pages])
+        # A label never seen in training keeps these: weight 0, bias -30, probability ~0.
+        model = cls(spec, np.zeros((spec.feature_count(), len(LABELS)), dtype=np.float32), np.full(len(LABELS), -30.0, dtype=np.float32))
+        features = model.features([page.texts for page in pages])
         targets = np.array([LABEL_TO_ID[page.labels[i]] for page in pages for i in non_blank_lines(page.texts)])
         if len(set(targets.tolist())) < 2:
             raise ValueError("the n-gram model needs training lines of at least two labels")
@@ -112,11 +114,9 @@ class NgramLineModel:
         coef, intercept = classifier.coef_, classifier.intercept_
         if len(classifier.classes_) == 2:  # scikit-learn fits one score for the second class; the first is its negative
             coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
-        weights = np.zeros((features.shape[1], len(LABELS)), dtype=np.float32)
-        bias = np.full(len(LABELS), -30.0, dtype=np.float32)  # a label never seen in training stays at probability ~0
-        weights[:, classifier.classes_] = coef.T
-        bias[classifier.classes_] = intercept
-        return cls(spec, weights, bias)
+        model.weights[:, classifier.classes_] = coef.T
+        model.bias[classifier.classes_] = intercept
+        return model
 
     def line_probabilities(self, pages: Sequence[Sequence[str]]) -> list[list[torch.Tensor | None]]:
         """Per page, each line's probabilities over LABELS (None for blank lines)."""
