@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -12,7 +11,7 @@ import torch
 
 from boilerplate_ml.jsonl import current_umask
 from boilerplate_ml.labels import LABELS
-from boilerplate_ml.ngrams import LINE_END, LINE_START, NgramLineModel, NgramSpec, average_probabilities, line_shape
+from boilerplate_ml.ngrams import NgramLineModel, NgramSpec, average_probabilities, line_shape
 from boilerplate_ml.pages import Page
 from boilerplate_ml.predictor import Predictor
 from sample_data import generated_pages, handwritten_page
@@ -114,29 +113,3 @@ def test_weights_that_do_not_fit_the_features_are_refused(tmp_path) -> None:
     (tmp_path / "ngrams.json").write_text(json.dumps(config))
     with pytest.raises(ValueError, match="do not fit its features"):
         NgramLineModel.load(tmp_path)
-
-
-def test_each_line_is_read_between_edge_markers() -> None:
-    """So that a closing 。 or a leading 来源 is an n-gram of its own, apart from the same characters inside a line."""
-    line = "来源：新华社"
-    block = 2**SMALL.hash_bits + 2**SMALL.shape_bits
-    own_line = slice(SMALL.reach * block, (SMALL.reach + 1) * block)  # blocks run from distance -reach to +reach
-    rows = {}
-    for markers in (True, False):
-        spec = replace(SMALL, edge_markers=markers)
-        model = NgramLineModel(spec, np.zeros((spec.feature_count(), len(LABELS)), np.float32), np.zeros(len(LABELS), np.float32))
-        read_as = f"{LINE_START}{line}{LINE_END}" if markers else line
-        text_vectorizer, shape_vectorizer = spec.vectorizers()
-        expected = np.hstack([text_vectorizer.transform([read_as]).toarray(), shape_vectorizer.transform([line_shape(read_as)]).toarray()])
-        rows[markers] = model.features([[line]])[:, own_line].toarray()
-        assert np.allclose(rows[markers], expected)
-    assert not np.allclose(rows[True], rows[False])
-
-
-def test_a_model_saved_before_edge_markers_is_read_without_them(tmp_path) -> None:
-    NgramLineModel.fit(generated_pages(4, seed=2), replace(SMALL, edge_markers=False)).save(tmp_path)
-    config = json.loads((tmp_path / "ngrams.json").read_text())
-    del config["spec"]["edge_markers"]  # as session-8 models were saved
-    (tmp_path / "ngrams.json").write_text(json.dumps(config))
-    assert NgramLineModel.load(tmp_path).spec.edge_markers is False
-    assert NgramSpec().edge_markers, "new models use them"

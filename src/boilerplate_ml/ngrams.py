@@ -32,8 +32,6 @@ NGRAM_WEIGHTS = "ngrams.safetensors"
 NGRAM_CONFIG = "ngrams.json"
 #: Stand-ins for the lines before a page's first line and after its last.
 PAGE_START, PAGE_END = "\x02", "\x03"
-#: What a line is read between when ``NgramSpec.edge_markers`` is on.
-LINE_START, LINE_END = "\x1e", "\x1f"
 
 
 @dataclass(frozen=True)
@@ -50,10 +48,6 @@ class NgramSpec:
     #: Each line's shape (:func:`line_shape`) is hashed too, into 2**shape_bits buckets: feeds' dates,
     #: counts and user names look alike in shape whatever their characters.
     shape_bits: int = 12
-    #: Read each line between a start and an end marker, so that n-grams at its edges (a closing 。, a
-    #: leading bullet or 来源) differ from the same characters inside it: out of fold, line / char F1
-    #: of the first pass 0.852 / 0.928 with, 0.845 / 0.925 without. Models saved without the field had none.
-    edge_markers: bool = True
 
     def vectorizers(self) -> tuple[HashingVectorizer, HashingVectorizer]:
         """For the lines' text and for their shapes."""
@@ -96,8 +90,6 @@ class NgramLineModel:
                                    for d in range(-self.spec.reach, self.spec.reach + 1)])
                 layout.append([k / max(1, len(indices) - 1), min(len(lines[first + k]), 400) ** 0.5 / 20])
         texts = lines + [PAGE_START, PAGE_END]
-        if self.spec.edge_markers:
-            texts = [f"{LINE_START}{text}{LINE_END}" for text in texts]
         hashed = sparse.hstack([self._text_vectorizer.transform(texts),
                                 self._shape_vectorizer.transform([line_shape(text) for text in texts])]).tocsr()
         rows = np.array(neighbours, dtype=np.int64).reshape(len(lines), 2 * self.spec.reach + 1)
@@ -157,7 +149,7 @@ class NgramLineModel:
         config = json.loads(config_path.read_text(encoding="utf-8"))
         if config["labels"] != list(LABELS):
             raise ValueError(f"{config_path}: made for other labels than this version of boilerplate-ml")
-        spec = NgramSpec(**{"edge_markers": False, **config["spec"]})  # the field came after the first saved models
+        spec = NgramSpec(**config["spec"])
         tensors = load_file(str(Path(model_dir) / NGRAM_WEIGHTS))
         if tensors["weights"].shape != (spec.feature_count(), len(LABELS)):
             raise ValueError(f"{config_path}: its weights do not fit its features; made by another version of boilerplate-ml")
