@@ -18,9 +18,9 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from boilerplate_ml.card import score_table, set_card_section
+from boilerplate_ml.card import score_table, set_card_section, set_metrics_entry
 from boilerplate_ml.config import ConfigError, config_of_model
-from boilerplate_ml.evaluation import LabelledLines, content_scores
+from boilerplate_ml.evaluation import probability_scores
 from boilerplate_ml.jsonl import InputError
 from boilerplate_ml.modeling import load_line_classifier
 from boilerplate_ml.ngrams import NgramLineModel, average_probabilities
@@ -36,10 +36,8 @@ def compare(predictor: Predictor, ngrams: NgramLineModel, pages: list[Page]) -> 
     """Content scores of the line classifier alone, the n-gram model alone, and their average."""
     window = predictor.line_probabilities([page.text for page in pages])
     ngram = ngrams.line_probabilities([page.texts for page in pages])
-    def score(probabilities: list) -> dict[str, float]:
-        predictions = [predictor.decide(page.texts, probs) for page, probs in zip(pages, probabilities)]
-        return content_scores(LabelledLines.from_predictions(pages, predictions))
-    return {"line_classifier": score(window), "ngrams": score(ngram), "averaged": score(average_probabilities(window, ngram))}
+    return {name: probability_scores(predictor.decide, pages, probabilities)
+            for name, probabilities in (("line_classifier", window), ("ngrams", ngram), ("averaged", average_probabilities(window, ngram)))}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,10 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(report, indent=2))
 
     ngrams.save(args.model)
-    metrics_path = args.model / "metrics.json"
-    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
-    metrics["ngrams"] = report
-    metrics_path.write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    set_metrics_entry(args.model, "ngrams", report)
     write_card_section(args.model, report, len(validation_pages))
     if (args.model / "refiner.json").is_file():
         print(f"note: {args.model} has a refiner trained without the n-grams; train it again (scripts/train_refiner.py)",

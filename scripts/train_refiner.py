@@ -18,9 +18,9 @@ import argparse
 import json
 from pathlib import Path
 
-from boilerplate_ml.card import score_table, set_card_section
+from boilerplate_ml.card import score_table, set_card_section, set_metrics_entry
 from boilerplate_ml.dataset import split_by_site
-from boilerplate_ml.evaluation import LabelledLines, content_scores
+from boilerplate_ml.evaluation import probability_scores
 from boilerplate_ml.pages import Page, read_pages, site_of
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.refiner import PageRefiner, train_refiner
@@ -31,11 +31,9 @@ CARD_SECTION = "## Page-level refiner"
 def compare(predictor: Predictor, examples: list[tuple[Page, list]], refiner: PageRefiner) -> tuple[dict, dict]:
     """Content scores of the first-pass probabilities as they are, and after the refiner."""
     pages = [page for page, _ in examples]
-    def score(refine: bool) -> dict[str, float]:
-        predictions = [predictor.decide(page.texts, refiner.refine(page.texts, probs) if refine else probs)
-                       for page, probs in examples]
-        return content_scores(LabelledLines.from_predictions(pages, predictions))  # unrounded: the card rounds once
-    return score(False), score(True)
+    first_pass = probability_scores(predictor.decide, pages, [probs for _, probs in examples])
+    refined = probability_scores(predictor.decide, pages, [refiner.refine(page.texts, probs) for page, probs in examples])
+    return first_pass, refined  # unrounded: the card rounds once
 
 
 def first_pass_probabilities(predictor: Predictor, pages: list[Page]) -> list[tuple[Page, list]]:
@@ -85,10 +83,8 @@ def main(argv: list[str] | None = None) -> None:
         report["test_path"] = str(args.test)
     print(json.dumps(report, indent=2))
 
-    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
-    metrics["refiner"] = report
     refiner.save(args.model)
-    metrics_path.write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    set_metrics_entry(args.model, "refiner", report)
     write_card_section(args.model, report)
 
 

@@ -1,4 +1,5 @@
-"""The model card (README.md in the model folder), generated from the real run's data and metrics."""
+"""The model card (README.md in the model folder), generated from the real run's data and metrics;
+and the sections and metrics.json entries that later training stages add to a model folder."""
 
 from __future__ import annotations
 
@@ -113,3 +114,11 @@ def set_card_section(model_dir: Path, header: str, body: str, before: str | None
     else:
         sections.append(new)
     card_path.write_text("\n".join(section.rstrip("\n") + "\n" for section in sections), encoding="utf-8")
+
+
+def set_metrics_entry(model_dir: Path, key: str, report: dict) -> None:
+    """Put ``report`` under ``key`` in the folder's metrics.json, keeping every other entry."""
+    metrics_path = model_dir / "metrics.json"
+    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+    metrics[key] = report
+    metrics_path.write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -13,6 +13,8 @@ from boilerplate_ml.labels import CONTENT, LABELS
 from boilerplate_ml.pages import Page
 
 if TYPE_CHECKING:  # the predictor imports the model stack; scoring needs only its records
+    import torch
+
     from boilerplate_ml.predictor import LinePrediction
 
 #: Sentence-final punctuation of the punctuation baseline; with this set it reproduces the 0.61
@@ -54,6 +56,16 @@ class LabelledLines:
         return cls.from_pages(
             pages, [[p.label for p in page] for page in predictions], [[p.keep for p in page] for page in predictions]
         )
+
+
+def probability_scores(
+    decide: Callable[[Sequence[str], Sequence[torch.Tensor | None]], list[LinePrediction]],
+    pages: Sequence[Page],
+    probabilities: Sequence[Sequence[torch.Tensor | None]],
+) -> dict[str, float]:
+    """:func:`content_scores` of the keep decisions ``decide`` (a ``Predictor.decide``) makes from each page's line probabilities."""
+    predictions = [decide(page.texts, page_probs) for page, page_probs in zip(pages, probabilities, strict=True)]
+    return content_scores(LabelledLines.from_predictions(pages, predictions))
 
 
 def content_scores(lines: LabelledLines) -> dict[str, float]:
