@@ -143,20 +143,6 @@ def test_member_k_is_the_refiner_trained_alone_from_seed_plus_k() -> None:
     assert torch.equal(ensemble.members[1].classify.weight, alone.members[0].classify.weight)
 
 
-def test_the_learning_rate_falls_linearly_to_nothing(monkeypatch) -> None:
-    rates: list[float] = []
-    step = torch.optim.AdamW.step
-
-    def recording_step(self, *args, **kwargs):
-        rates.append(self.param_groups[0]["lr"])
-        return step(self, *args, **kwargs)
-
-    monkeypatch.setattr(torch.optim.AdamW, "step", recording_step)
-    texts = ["正文段落，写得很长。", "首页"]
-    train_refiner([(texts, ["content", "navigation"], _uniform(texts))] * 4, epochs=2, seed=0, hidden=8, learning_rate=1e-3)
-    assert rates == pytest.approx([1e-3 * (1 - k / 8) for k in range(8)])
-
-
 def test_a_refiner_needs_members_of_one_shape() -> None:
     with pytest.raises(ValueError, match="at least one tagger"):
         PageRefiner([])
