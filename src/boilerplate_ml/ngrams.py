@@ -51,8 +51,7 @@ class NgramSpec:
 
     def vectorizers(self) -> tuple[HashingVectorizer, HashingVectorizer]:
         """For the lines' text and for their shapes."""
-        return tuple(HashingVectorizer(analyzer="char", ngram_range=(1, self.max_ngram), n_features=2**bits,
-                                       alternate_sign=False, norm="l2") for bits in (self.hash_bits, self.shape_bits))
+        return hashing_vectorizers(self.max_ngram, self.hash_bits, self.shape_bits)
 
     def feature_count(self) -> int:
         """Text and shape buckets for the line and each neighbour, then position and length."""
@@ -60,6 +59,12 @@ class NgramSpec:
 
 
 _DIGITS, _LATIN, _HAN = re.compile(r"[0-9０-９]"), re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]"), re.compile(r"[\u3400-\u9fff]")
+
+
+def hashing_vectorizers(max_ngram: int, hash_bits: int, shape_bits: int) -> tuple[HashingVectorizer, HashingVectorizer]:
+    """Character 1-``max_ngram``-gram counts, L2-normalised, of lines' text and of their :func:`line_shape`, each hashed into its own buckets."""
+    return tuple(HashingVectorizer(analyzer="char", ngram_range=(1, max_ngram), n_features=2**bits,
+                                   alternate_sign=False, norm="l2") for bits in (hash_bits, shape_bits))
 
 
 def line_shape(line: str) -> str:
@@ -156,8 +161,7 @@ class NgramLineModel:
         return cls(spec, tensors["weights"].astype(np.float32), tensors["bias"])
 
 
-def average_probabilities(
-    first: Sequence[Sequence[torch.Tensor | None]], second: Sequence[Sequence[torch.Tensor | None]]
-) -> list[list[torch.Tensor | None]]:
-    """Per page and line, the mean of two models' probabilities (None stays None for blank lines)."""
-    return [[None if a is None else (a + b) / 2 for a, b in zip(page_a, page_b)] for page_a, page_b in zip(first, second)]
+def average_probabilities(*models: Sequence[Sequence[torch.Tensor | None]]) -> list[list[torch.Tensor | None]]:
+    """Per page and line, the mean of several models' probabilities (None stays None for blank lines)."""
+    return [[None if lines[0] is None else sum(lines) / len(lines) for lines in zip(*pages, strict=True)]
+            for pages in zip(*models, strict=True)]

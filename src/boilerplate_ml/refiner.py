@@ -34,14 +34,12 @@ PAGES_PER_BATCH = 64
 LAYOUT_FEATURES = ("sqrt_length", "sentence_end", "digit_share", "blank_before", "blank_after", "position")
 
 
-def line_features(texts: Sequence[str], probs: Sequence[torch.Tensor | None]) -> tuple[list[int], torch.Tensor]:
-    """Indices of the scored (non-blank) lines and one feature row for each: probabilities, then layout."""
-    indices = [i for i, p in enumerate(probs) if p is not None]
+def layout_features(texts: Sequence[str], indices: Sequence[int]) -> torch.Tensor:
+    """One row of LAYOUT_FEATURES for each of the lines ``indices`` (non-blank) of a page."""
     rows = []
     for k, i in enumerate(indices):
         text = texts[i].strip()
         rows.append([
-            *probs[i].tolist(),
             min(len(text), 400) ** 0.5 / 20,
             float(bool(_SENTENCE_END.search(text))),
             sum(c.isdigit() for c in text) / len(text),
@@ -49,7 +47,14 @@ def line_features(texts: Sequence[str], probs: Sequence[torch.Tensor | None]) ->
             float(i + 1 < len(texts) and is_blank(texts[i + 1])),
             k / max(1, len(indices) - 1),
         ])
-    return indices, torch.tensor(rows, dtype=torch.float).reshape(len(indices), len(LABELS) + len(LAYOUT_FEATURES))
+    return torch.tensor(rows, dtype=torch.float).reshape(len(indices), len(LAYOUT_FEATURES))
+
+
+def line_features(texts: Sequence[str], probs: Sequence[torch.Tensor | None]) -> tuple[list[int], torch.Tensor]:
+    """Indices of the scored (non-blank) lines and one feature row for each: probabilities, then layout."""
+    indices = [i for i, p in enumerate(probs) if p is not None]
+    scored = torch.stack([probs[i] for i in indices]).float() if indices else torch.zeros(0, len(LABELS))
+    return indices, torch.cat([scored, layout_features(texts, indices)], dim=1)
 
 
 class BiGRUTagger(nn.Module):
