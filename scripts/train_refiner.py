@@ -37,6 +37,8 @@ def compare(predictor: Predictor, examples: list[tuple[Page, list]], refiner: Pa
 
 
 def first_pass_probabilities(predictor: Predictor, pages: list[Page]) -> list[tuple[Page, list]]:
+    """What the refiner reads: the line classifier and n-gram model only (a page tagger joins after the refiner)."""
+    predictor.refiner = predictor.tagger = None
     return list(zip(pages, predictor.line_probabilities([page.text for page in pages], progress=True)))
 
 
@@ -70,9 +72,8 @@ def main(argv: list[str] | None = None) -> None:
     train = [(p.texts, p.labels, probs) for p, probs in examples if site_of(p) not in held_out_sites]
     refiner = train_refiner(train, epochs=args.epochs, seed=args.seed, members=args.members)
 
-    # The model's own first pass, without any refiner it may already carry.
+    # The model's own first pass, without any refiner or tagger it may already carry.
     predictor = Predictor.from_pretrained(args.model, device="cpu")
-    predictor.refiner = None
     held_out = [(page, probs) for page, probs in examples if site_of(page) in held_out_sites]
     report: dict = {"epochs": args.epochs, "seed": args.seed, "members": args.members, "folds": [list(f) for f in args.fold],
                     "training_pages": len(train), "held_out_sites": sorted(held_out_sites)}

@@ -108,6 +108,27 @@ def test_train_ngrams_adds_an_ngram_model_trained_on_the_runs_own_pages(tmp_path
     assert Predictor.from_pretrained(model_dir, device="cpu").ngrams.spec.shape_bits == 12
 
 
+def test_train_tagger_adds_a_page_tagger_trained_on_the_runs_own_pages(tmp_path):
+    _write_pages(tmp_path)
+    model_dir = train(load_config(_finetune_config(tmp_path, "null")))
+    args = ["--model", str(model_dir), "--epochs", "1"]
+    assert load_script("train_tagger").main([*args, "--test", str(tmp_path / "test.jsonl")]) == 0
+
+    assert (model_dir / "tagger.safetensors").is_file() and Predictor.from_pretrained(model_dir, device="cpu").tagger
+    metrics = json.loads((model_dir / "metrics.json").read_text())
+    report = metrics["tagger"]
+    assert report["training_pages"] == sum(source["pages"] for source in metrics["data"]["sources"])
+    assert set(report["test"]) == {"without_tagger", "tagger", "averaged"}
+    assert f"{report['test']['averaged']['line_f1']:.3f}" in (model_dir / "README.md").read_text().split("## Page tagger")[1]
+
+    # A tagger from another version in the folder does not stop a new one from being trained.
+    config = json.loads((model_dir / "tagger.json").read_text())
+    config["labels"][-1] = "other"
+    (model_dir / "tagger.json").write_text(json.dumps(config))
+    assert load_script("train_tagger").main(args) == 0
+    assert Predictor.from_pretrained(model_dir, device="cpu").tagger is not None
+
+
 @pytest.mark.slow
 def test_pretrain_then_finetune_through_a_hub_like_name(tmp_path, monkeypatch):
     _write_pages(tmp_path)

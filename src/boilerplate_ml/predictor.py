@@ -14,6 +14,7 @@ from boilerplate_ml.jsonl import lone_surrogate_at
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS, is_blank
 from boilerplate_ml.modeling import load_line_classifier
 from boilerplate_ml.ngrams import NgramLineModel, average_probabilities
+from boilerplate_ml.page_tagger import PageTagger
 from boilerplate_ml.refiner import PageRefiner
 from boilerplate_ml.windows import Window, WindowSpec, build_windows, encode_lines, non_blank_lines
 
@@ -38,7 +39,9 @@ class Predictor:
     ``threshold``; blank lines are never kept themselves but survive as paragraph breaks in
     :meth:`clean`. When the model folder has a character n-gram model, its probabilities are
     averaged with the line classifier's; when it has a page-level refiner, the result goes
-    through it before the decision.
+    through it; when it has a page tagger, what comes out so far is averaged with the tagger's.
+    The tagger is trained on labels, not on the first pass, so it comes after the refiner: fed
+    into it, it made the refined result worse on held-out sites (README, "Results").
     """
 
     def __init__(
@@ -52,6 +55,7 @@ class Predictor:
         batch_size: int = 32,
         refiner: PageRefiner | None = None,
         ngrams: NgramLineModel | None = None,
+        tagger: PageTagger | None = None,
     ) -> None:
         if isinstance(keep_labels, str):  # one label, not its characters
             keep_labels = (keep_labels,)
@@ -76,6 +80,7 @@ class Predictor:
         self.batch_size = batch_size
         self.refiner = refiner
         self.ngrams = ngrams
+        self.tagger = tagger
         self._keep_ids = torch.tensor([LABELS.index(label) for label in sorted(self.keep_labels)], dtype=torch.long)
 
     @classmethod
@@ -89,7 +94,7 @@ class Predictor:
         device = usable_device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         tokenizer, model, spec = load_line_classifier(model_dir)
         return cls(model, tokenizer, spec, device=device, refiner=PageRefiner.load(model_dir),
-                   ngrams=NgramLineModel.load(model_dir), **kwargs)
+                   ngrams=NgramLineModel.load(model_dir), tagger=PageTagger.load(model_dir), **kwargs)
 
     def predict(self, text: str) -> list[LinePrediction]:
         """One prediction per line of ``text.split("\\n")``, in order."""
@@ -114,7 +119,7 @@ class Predictor:
 
     def line_probabilities(self, texts: Iterable[str], progress: bool = False) -> list[list[torch.Tensor | None]]:
         """Per page, each line's probabilities over LABELS (None for blank lines): the line classifier's,
-        averaged with the n-gram model's if there is one, then refined if there is a refiner."""
+        averaged with the n-gram model's, refined, then averaged with the page tagger's (each step where the model has it)."""
         return self._line_probabilities(pages_of(texts), progress)
 
     def _line_probabilities(self, texts: list[str], progress: bool) -> list[list[torch.Tensor | None]]:
@@ -137,7 +142,11 @@ class Predictor:
             results.append(line_probs)
         if self.ngrams is not None:
             results = average_probabilities(results, self.ngrams.line_probabilities(pages))
-        return results if self.refiner is None else self.refiner.refine_batch(list(zip(pages, results)))
+        if self.refiner is not None:
+            results = self.refiner.refine_batch(list(zip(pages, results)))
+        if self.tagger is not None:
+            results = average_probabilities(results, self.tagger.line_probabilities(pages))
+        return results
 
     def _line_prediction(self, text: str, probs: torch.Tensor | None) -> LinePrediction:
         if probs is None:

@@ -1,0 +1,104 @@
+"""Train a model folder's page tagger, on the pages its line classifier was trained on.
+
+    python scripts/train_tagger.py --model models/bpml-zh-small --test ../shared/data/pages/dev.jsonl
+
+The folder's training_config.json gives the training pages: the same sources, weights, seed and
+held-out validation sites as scripts/train.py used. The tagger is saved into the folder
+(tagger.safetensors, tagger.json), where the Predictor and the CLI average its probabilities
+with what the rest of the model gives (after the refiner, if there is one); its figures on the
+validation sites and on ``--test`` go into metrics.json and the card. It depends on no other
+part of the folder, so the n-gram model and the refiner can be retrained without it and it
+without them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from boilerplate_ml.card import score_table, set_card_section, set_metrics_entry
+from boilerplate_ml.config import ConfigError, config_of_model
+from boilerplate_ml.evaluation import probability_scores
+from boilerplate_ml.jsonl import InputError
+from boilerplate_ml.modeling import load_line_classifier
+from boilerplate_ml.ngrams import NgramLineModel, average_probabilities
+from boilerplate_ml.page_tagger import PageTagger
+from boilerplate_ml.pages import Page, read_pages
+from boilerplate_ml.predictor import Predictor
+from boilerplate_ml.refiner import PageRefiner
+from boilerplate_ml.training import load_training_pages
+
+CARD_SECTION = "## Page tagger"
+
+
+def compare(predictor: Predictor, tagger: PageTagger, pages: list[Page]) -> dict[str, dict[str, float]]:
+    """Content scores of the rest of the model, the tagger alone, and their average (what the Predictor keeps)."""
+    rest = predictor.line_probabilities([page.text for page in pages], progress=True)
+    tagged = tagger.line_probabilities([page.texts for page in pages])
+    return {name: probability_scores(predictor.decide, pages, probabilities)
+            for name, probabilities in (("without_tagger", rest), ("tagger", tagged), ("averaged", average_probabilities(rest, tagged)))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", type=Path, required=True, help="a model folder exported by scripts/train.py")
+    parser.add_argument("--test", type=Path, help="labelled pages to score with and without the tagger")
+    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    for needed in ("config.json", "metrics.json", "README.md"):  # nothing is written into a folder that lacks them
+        if not (args.model / needed).is_file():
+            parser.error(f"{args.model / needed} not found: --model must be a folder exported by scripts/train.py")
+    if args.test and not args.test.is_file():
+        parser.error(f"--test {args.test}: no such pages file")
+    if args.epochs < 1:
+        parser.error("--epochs must be at least 1")
+    try:
+        config = config_of_model(args.model)
+        train_pages, validation_pages, _ = load_training_pages(config)
+        test_pages = list(read_pages(args.test)) if args.test else []
+    except (ConfigError, InputError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+    tagger = PageTagger.fit(train_pages, epochs=args.epochs, seed=args.seed)
+    # The rest of the model, without a tagger already in the folder (about to be replaced; maybe from another version).
+    tokenizer, line_classifier, spec = load_line_classifier(args.model)
+    predictor = Predictor(line_classifier, tokenizer, spec, refiner=PageRefiner.load(args.model),
+                          ngrams=NgramLineModel.load(args.model))
+    report: dict = {"spec": asdict(tagger.spec), "epochs": args.epochs, "seed": args.seed, "training_pages": len(train_pages),
+                    "validation": compare(predictor, tagger, validation_pages)}
+    if test_pages:
+        report["test"] = compare(predictor, tagger, test_pages)
+        report["test_path"] = str(args.test)
+    print(json.dumps(report, indent=2))
+
+    tagger.save(args.model)
+    set_metrics_entry(args.model, "tagger", report)
+    write_card_section(args.model, report, len(validation_pages))
+    return 0
+
+
+def write_card_section(model_dir: Path, report: dict, validation_pages: int) -> None:
+    spec = report["spec"]
+    parts = (("without the tagger", "without_tagger"), ("tagger alone", "tagger"), ("averaged (what ships)", "averaged"))
+    rows = [(f"validation ({validation_pages} pages), {name}", report["validation"][key]) for name, key in parts]
+    if "test" in report:
+        rows += [(f"test {report['test_path']}, {name}", report["test"][key]) for name, key in parts]
+    set_card_section(model_dir, CARD_SECTION, f"""
+A bidirectional GRU ({spec['layers']} layers, {spec['hidden']} units) over all of a page's lines
+(tagger.safetensors), each line read as the sum of learnt {spec['dimensions']}-dimensional vectors of its
+character 1-{spec['max_ngram']}-grams (hashed into 2^{spec['hash_bits']} buckets) and its shape's (2^{spec['shape_bits']}),
+plus layout features; trained on the labels of the line classifier's own {report['training_pages']}
+training pages (validation sites held out), {report['epochs']} epochs, seed {report['seed']}. Its probabilities
+are averaged with those of the rest of the model (the refined first pass); that mean decides.
+
+{score_table(rows)}
+""")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
