@@ -95,6 +95,8 @@ character 1-{spec['max_ngram']}-grams (hashed into 2^{spec['hash_bits']} buckets
 plus layout features; trained on the labels of the line classifier's own {report['training_pages']}
 training pages (validation sites held out), {report['epochs']} epochs, seed {report['seed']}. Its probabilities
 are averaged with those of the rest of the model (the refined first pass); that mean decides.
+A refiner that learnt from out-of-fold scores of the validation sites' pages (as the shipped
+one did) flatters the validation rows without and with the tagger; the tagger never saw them.
 
 {score_table(rows)}
 """)
