@@ -99,7 +99,7 @@ def write_card_section(model_dir: Path, report: dict) -> None:
     set_card_section(model_dir, CARD_SECTION, f"""
 {report['members']} bidirectional GRUs over all of a page's lines (refiner.safetensors), trained from seeds
 {report['seed']} to {report['seed'] + report['members'] - 1}, read the first pass's probabilities and layout features; the mean of their
-outputs is the final probabilities. Each was trained for {report['epochs']} epochs on out-of-fold predictions: {report['training_pages']} pages, each scored by a first pass
+outputs is the refined probabilities (averaged with a page tagger's where the folder has one). Each was trained for {report['epochs']} epochs on out-of-fold predictions: {report['training_pages']} pages, each scored by a first pass
 trained without its site ({', '.join(m for m, _ in report['folds'])}). The sites
 {', '.join(report['held_out_sites'])} were held out of its training to measure it.
 
