@@ -64,11 +64,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
-    tagger = PageTagger.fit(train_pages, epochs=args.epochs, seed=args.seed)
-    # The rest of the model, without a tagger already in the folder (about to be replaced; maybe from another version).
+    # The rest of the model, without a tagger already in the folder (about to be replaced; maybe from another
+    # version). Loaded before half an hour of training, so that a folder it cannot load fails first.
     tokenizer, line_classifier, spec = load_line_classifier(args.model)
     predictor = Predictor(line_classifier, tokenizer, spec, refiner=PageRefiner.load(args.model),
                           ngrams=NgramLineModel.load(args.model))
+    tagger = PageTagger.fit(train_pages, epochs=args.epochs, seed=args.seed)
     report: dict = {"spec": asdict(tagger.spec), "epochs": args.epochs, "seed": args.seed, "training_pages": len(train_pages),
                     "validation": compare(predictor, tagger, validation_pages)}
     if test_pages:
