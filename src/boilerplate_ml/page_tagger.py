@@ -5,8 +5,9 @@ model reads five lines. This one reads the whole page: each line becomes the sum
 vectors of its hashed character 1-3-grams and of its shape's (fastText's recipe: no vocabulary,
 no pretrained base, cheap on a CPU), and a bidirectional GRU runs over the page's lines. It is
 trained on the labels, not on another model's scores, so what it learns of a page's shape comes
-from the text itself. Out of fold it scored a little above each of the other two models, and
-adding it to their mean raised line F1 by 0.03 (README, "Results"). The Predictor averages it
+from the text itself. Out of fold, trained from seed 0, it scored a little above each of the
+other two models and adding it to their mean raised line F1 by 0.03; from seed 1 it did not
+(README, "Results"). The Predictor averages it
 with the refined first pass: it joins after the refiner, which learnt from the other two alone.
 """
 
