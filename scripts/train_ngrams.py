@@ -18,15 +18,15 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from boilerplate_ml.card import score_table, set_card_section, set_metrics_entry
-from boilerplate_ml.config import ConfigError, config_of_model
+from boilerplate_ml.card import comparison_rows, score_table, set_card_section, set_metrics_entry
+from boilerplate_ml.config import ConfigError
 from boilerplate_ml.evaluation import probability_scores
 from boilerplate_ml.jsonl import InputError
 from boilerplate_ml.modeling import load_line_classifier
 from boilerplate_ml.ngrams import NgramLineModel, average_probabilities
-from boilerplate_ml.pages import Page, read_pages
+from boilerplate_ml.pages import Page
 from boilerplate_ml.predictor import Predictor
-from boilerplate_ml.training import load_training_pages
+from boilerplate_ml.training import run_pages
 
 CARD_SECTION = "## Character n-gram model"
 REFINER_SECTION = "## Page-level refiner"
@@ -52,9 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.test and not args.test.is_file():
         parser.error(f"--test {args.test}: no such pages file")
     try:
-        config = config_of_model(args.model)
-        train_pages, validation_pages, _ = load_training_pages(config)
-        test_pages = list(read_pages(args.test)) if args.test else []
+        train_pages, validation_pages, test_pages = run_pages(args.model, args.test)
     except (ConfigError, InputError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -82,9 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 def write_card_section(model_dir: Path, report: dict, validation_pages: int) -> None:
     spec = report["spec"]
     parts = (("line classifier alone", "line_classifier"), ("n-gram model alone", "ngrams"), ("averaged", "averaged"))
-    rows = [(f"validation ({validation_pages} pages), {name}", report["validation"][key]) for name, key in parts]
-    if "test" in report:
-        rows += [(f"test {report['test_path']}, {name}", report["test"][key]) for name, key in parts]
+    rows = comparison_rows(report, parts, validation_pages)
     set_card_section(model_dir, CARD_SECTION, f"""
 A linear model (ngrams.safetensors; scikit-learn SGD, log loss, one-vs-rest, seed {report['seed']}) over the
 character 1-{spec['max_ngram']}-grams of each line and of the {spec['reach']} non-blank lines on each side, hashed

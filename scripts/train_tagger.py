@@ -19,17 +19,17 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from boilerplate_ml.card import score_table, set_card_section, set_metrics_entry
-from boilerplate_ml.config import ConfigError, config_of_model
+from boilerplate_ml.card import comparison_rows, score_table, set_card_section, set_metrics_entry
+from boilerplate_ml.config import ConfigError
 from boilerplate_ml.evaluation import probability_scores
 from boilerplate_ml.jsonl import InputError
 from boilerplate_ml.modeling import load_line_classifier
 from boilerplate_ml.ngrams import NgramLineModel, average_probabilities
 from boilerplate_ml.page_tagger import PageTagger
-from boilerplate_ml.pages import Page, read_pages
+from boilerplate_ml.pages import Page
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.refiner import PageRefiner
-from boilerplate_ml.training import load_training_pages
+from boilerplate_ml.training import run_pages
 
 CARD_SECTION = "## Page tagger"
 
@@ -57,9 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.epochs < 1:
         parser.error("--epochs must be at least 1")
     try:
-        config = config_of_model(args.model)
-        train_pages, validation_pages, _ = load_training_pages(config)
-        test_pages = list(read_pages(args.test)) if args.test else []
+        train_pages, validation_pages, test_pages = run_pages(args.model, args.test)
     except (ConfigError, InputError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -86,9 +84,7 @@ def main(argv: list[str] | None = None) -> int:
 def write_card_section(model_dir: Path, report: dict, validation_pages: int) -> None:
     spec = report["spec"]
     parts = (("without the tagger", "without_tagger"), ("tagger alone", "tagger"), ("averaged (what ships)", "averaged"))
-    rows = [(f"validation ({validation_pages} pages), {name}", report["validation"][key]) for name, key in parts]
-    if "test" in report:
-        rows += [(f"test {report['test_path']}, {name}", report["test"][key]) for name, key in parts]
+    rows = comparison_rows(report, parts, validation_pages)
     set_card_section(model_dir, CARD_SECTION, f"""
 A bidirectional GRU ({spec['layers']} layers, {spec['hidden']} units) over all of a page's lines
 (tagger.safetensors), each line read as the sum of learnt {spec['dimensions']}-dimensional vectors of its

@@ -97,6 +97,14 @@ Epochs run: {metrics['epochs_run']:g}; exported checkpoint: {metrics['exported_c
     (folder / "README.md").write_text(text, encoding="utf-8")
 
 
+def comparison_rows(report: Mapping, parts: Sequence[tuple[str, str]], validation_pages: int) -> list[tuple[str, Mapping[str, float]]]:
+    """Card table rows for a report that scores the same ``(name, key)`` parts on the validation pages and, if it has them, a test file."""
+    rows = [(f"validation ({validation_pages} pages), {name}", report["validation"][key]) for name, key in parts]
+    if "test" in report:
+        rows += [(f"test {report['test_path']}, {name}", report["test"][key]) for name, key in parts]
+    return rows
+
+
 def set_card_section(model_dir: Path, header: str, body: str, before: str | None = None) -> None:
     """Put ``header`` and ``body`` into the folder's card, replacing that section if it is there.
 

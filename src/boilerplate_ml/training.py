@@ -27,7 +27,7 @@ from transformers import (
 )
 
 from boilerplate_ml.card import write_model_card
-from boilerplate_ml.config import Config, ConfigError, config_to_dict
+from boilerplate_ml.config import Config, ConfigError, config_of_model, config_to_dict
 from boilerplate_ml.dataset import IGNORE, split_by_site, weighted, windows_dataset
 from boilerplate_ml.evaluation import LabelledLines, content_scores
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABEL_TO_ID, LABELS
@@ -113,6 +113,12 @@ def load_training_pages(config: Config) -> tuple[list[Page], list[Page], dict]:
     if not train:
         raise ConfigError("no training pages: the data.train files hold no page outside the held-out sites")
     return train, validation, summary
+
+
+def run_pages(model_dir: Path, test: Path | None) -> tuple[list[Page], list[Page], list[Page]]:
+    """A run folder's training and validation pages, as scripts/train.py chose them, and the ``test`` pages (none without)."""
+    train_pages, validation_pages, _ = load_training_pages(config_of_model(model_dir))
+    return train_pages, validation_pages, list(read_pages(test)) if test else []
 
 
 def train(config: Config) -> Path:
