@@ -66,7 +66,12 @@ def _check_exported(model_dir, tmp_path):
     assert "| generated test pages |" in card  # the source's `about`
     assert "1 layers, hidden 32, 2 heads" in card, "the model's real shape, read from its config"
     assert '"epochs"' not in card and '"max_steps": 4' in card, "max_steps governs, so the ignored epochs is not shown"
+    from safetensors import safe_open
+
+    with safe_open(str(model_dir / "model.safetensors"), "pt") as weights:
+        assert {weights.get_slice(name).get_dtype() for name in weights.keys()} == {"F16"}, "stored at half size"
     predictor = Predictor.from_pretrained(model_dir, device="cpu")
+    assert predictor.model.dtype == torch.float32, "computed in float32"
     page = "首页 新闻\n\n" + "\n".join(ARTICLES[0].paragraphs)
     assert [p.text for p in predictor.predict(page)] == page.split("\n")
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import torch
 from transformers import (
     AutoModelForTokenClassification,
     AutoTokenizer,
@@ -57,8 +58,6 @@ def create_base_checkpoint(
     texts: Iterable[str], shape: BertShape, vocab_size: int, output_dir: str | Path, seed: int = 0
 ) -> Path:
     """Train a tokenizer on ``texts``, initialise a BERT of ``shape`` and save both as a checkpoint."""
-    import torch
-
     torch.manual_seed(seed)
     tokenizer = train_wordpiece_tokenizer(texts, vocab_size=vocab_size)
     model = BertForMaskedLM(shape.to_config(len(tokenizer), tokenizer.pad_token_id))
@@ -88,7 +87,8 @@ def load_for_line_classification(
 def load_line_classifier(path: str | Path) -> tuple[PreTrainedTokenizerBase, PreTrainedModel, WindowSpec]:
     """Load a fine-tuned line classifier and the window spec it was trained with."""
     tokenizer = AutoTokenizer.from_pretrained(str(path))
-    model = AutoModelForTokenClassification.from_pretrained(str(path))
+    # Weights are stored in float16 (half the download) and computed in float32, which CPUs run fastest.
+    model = AutoModelForTokenClassification.from_pretrained(str(path), dtype=torch.float32)
     spec_dict = getattr(model.config, WINDOW_SPEC_KEY, None)
     if spec_dict is None:
         raise ValueError(f"{path} is not a boilerplate-ml line classifier (config.json has no {WINDOW_SPEC_KEY!r})")

@@ -193,7 +193,7 @@ def train(config: Config) -> Path:
 
     export_dir = config.export_path()
     with staged_export(export_dir) as staging:
-        trainer.model.to(torch.float32)
+        trainer.model.to(torch.float16)  # half the file; load_line_classifier computes in float32
         trainer.save_model(str(staging))
         (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; the card holds the config
         metrics = {
