@@ -47,15 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, required=True, help="a model folder exported by scripts/train.py")
     parser.add_argument("--test", type=Path, help="labelled pages to score with and without the tagger")
     parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="member k is trained from seed + k")
+    parser.add_argument("--members", type=int, default=3, help="taggers from consecutive seeds, averaged")
     args = parser.parse_args(argv)
     for needed in ("config.json", "metrics.json", "README.md"):  # nothing is written into a folder that lacks them
         if not (args.model / needed).is_file():
             parser.error(f"{args.model / needed} not found: --model must be a folder exported by scripts/train.py")
     if args.test and not args.test.is_file():
         parser.error(f"--test {args.test}: no such pages file")
-    if args.epochs < 1:
-        parser.error("--epochs must be at least 1")
+    if args.epochs < 1 or args.members < 1:
+        parser.error("--epochs and --members must be at least 1")
     try:
         train_pages, validation_pages, test_pages = run_pages(args.model, args.test)
     except (ConfigError, InputError, OSError) as error:
@@ -67,8 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     tokenizer, line_classifier, spec = load_line_classifier(args.model)
     predictor = Predictor(line_classifier, tokenizer, spec, refiner=PageRefiner.load(args.model),
                           ngrams=NgramLineModel.load(args.model))
-    tagger = PageTagger.fit(train_pages, epochs=args.epochs, seed=args.seed)
-    report: dict = {"spec": asdict(tagger.spec), "epochs": args.epochs, "seed": args.seed, "training_pages": len(train_pages),
+    tagger = PageTagger.fit(train_pages, epochs=args.epochs, seed=args.seed, members=args.members)
+    report: dict = {"spec": asdict(tagger.spec), "epochs": args.epochs, "seed": args.seed, "members": args.members,
+                    "training_pages": len(train_pages),
                     "validation": compare(predictor, tagger, validation_pages)}
     if test_pages:
         report["test"] = compare(predictor, tagger, test_pages)
@@ -85,12 +87,14 @@ def write_card_section(model_dir: Path, report: dict, validation_pages: int) -> 
     spec = report["spec"]
     parts = (("without the tagger", "without_tagger"), ("tagger alone", "tagger"), ("averaged (what ships)", "averaged"))
     rows = comparison_rows(report, parts, validation_pages)
+    first, members = report["seed"], report["members"]
+    seeds = f"seed {first}" if members == 1 else f"the mean of {members} taggers from seeds {first}-{first + members - 1}"
     set_card_section(model_dir, CARD_SECTION, f"""
 A bidirectional GRU ({spec['layers']} layers, {spec['hidden']} units) over all of a page's lines
 (tagger.safetensors), each line read as the sum of learnt {spec['dimensions']}-dimensional vectors of its
 character 1-{spec['max_ngram']}-grams (hashed into 2^{spec['hash_bits']} buckets) and its shape's (2^{spec['shape_bits']}),
 plus layout features; trained on the labels of the line classifier's own {report['training_pages']}
-training pages (validation sites held out), {report['epochs']} epochs, seed {report['seed']}. Its probabilities
+training pages (validation sites held out), {report['epochs']} epochs, {seeds}. Its probabilities
 are averaged with those of the rest of the model (the refined first pass); that mean decides.
 A refiner that learnt from out-of-fold scores of the validation sites' pages (as the shipped
 one did) flatters the validation rows without and with the tagger; the tagger never saw them.

@@ -53,14 +53,25 @@ def test_it_reads_the_page_not_just_the_line() -> None:
 
 def test_saved_tagger_reloads_with_the_same_probabilities(tmp_path) -> None:
     assert PageTagger.load(tmp_path) is None, "a folder without one has none"
-    tagger = PageTagger.fit(generated_pages(4, seed=2), SMALL, epochs=1, seed=3)
+    tagger = PageTagger.fit(generated_pages(4, seed=2), SMALL, epochs=1, seed=3, members=2)
     tagger.save(tmp_path)
     assert (tmp_path / "tagger.safetensors").stat().st_mode & 0o777 == 0o666 & ~current_umask(), "not safetensors' 0600"
     loaded = PageTagger.load(tmp_path)
-    assert loaded.spec == SMALL
+    assert loaded.spec == SMALL and len(loaded.members) == 2
     page = [handwritten_page().texts]
     for a, b in zip(tagger.line_probabilities(page)[0], loaded.line_probabilities(page)[0]):
         assert (a is None and b is None) or torch.allclose(a, b, atol=2e-3)
+
+
+def test_members_are_averaged_and_member_k_is_the_tagger_trained_from_seed_plus_k() -> None:
+    pages = generated_pages(4, seed=1)
+    pair = PageTagger.fit(pages, SMALL, epochs=1, seed=5, members=2)
+    first, second = (PageTagger.fit(pages, SMALL, epochs=1, seed=seed) for seed in (5, 6))
+    page = [handwritten_page().texts]
+    expected = average_probabilities(first.line_probabilities(page), second.line_probabilities(page))[0]
+    got = pair.line_probabilities(page)[0]
+    assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(got, expected) if a is not None)
+    assert any(not torch.allclose(a, b, atol=1e-3) for a, b in zip(got, first.line_probabilities(page)[0]) if a is not None)
 
 
 def test_a_tagger_made_for_other_labels_is_refused(tmp_path) -> None:

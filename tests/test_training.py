@@ -116,10 +116,12 @@ def test_train_ngrams_adds_an_ngram_model_trained_on_the_runs_own_pages(tmp_path
 def test_train_tagger_adds_a_page_tagger_trained_on_the_runs_own_pages(tmp_path):
     _write_pages(tmp_path)
     model_dir = train(load_config(_finetune_config(tmp_path, "null")))
-    args = ["--model", str(model_dir), "--epochs", "1"]
+    args = ["--model", str(model_dir), "--epochs", "1", "--members", "2"]
     assert load_script("train_tagger").main([*args, "--test", str(tmp_path / "test.jsonl")]) == 0
 
-    assert (model_dir / "tagger.safetensors").is_file() and Predictor.from_pretrained(model_dir, device="cpu").tagger
+    assert (model_dir / "tagger.safetensors").is_file()
+    assert len(Predictor.from_pretrained(model_dir, device="cpu").tagger.members) == 2
+    assert "the mean of 2 taggers from seeds 0-1" in (model_dir / "README.md").read_text()
     metrics = json.loads((model_dir / "metrics.json").read_text())
     report = metrics["tagger"]
     assert report["training_pages"] == sum(source["pages"] for source in metrics["data"]["sources"])

@@ -5,16 +5,14 @@ model reads five lines. This one reads the whole page: each line becomes the sum
 vectors of its hashed character 1-3-grams and of its shape's (fastText's recipe: no vocabulary,
 no pretrained base, cheap on a CPU), and a bidirectional GRU runs over the page's lines. It is
 trained on the labels, not on another model's scores, so what it learns of a page's shape comes
-from the text itself. Out of fold, trained from seed 0, it scored a little above each of the
-other two models and adding it to their mean raised line F1 by 0.03; from seed 1 it did not
-(README, "Results"). The Predictor averages it
-with the refined first pass: it joins after the refiner, which learnt from the other two alone.
+from the text itself. The Predictor averages it with the refined first pass: it joins after
+the refiner, which learnt from the other two alone. There, on sites held out from every model,
+it raised line F1 from every seed tried, most as the mean of three (README, "Results").
 """
 
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,7 +28,7 @@ from boilerplate_ml.jsonl import new_file_mode
 from boilerplate_ml.labels import LABEL_TO_ID, LABELS
 from boilerplate_ml.ngrams import hashing_vectorizers, line_shape
 from boilerplate_ml.pages import Page
-from boilerplate_ml.refiner import LAYOUT_FEATURES, layout_features
+from boilerplate_ml.refiner import LAYOUT_FEATURES, fit_page_by_page, layout_features
 from boilerplate_ml.windows import non_blank_lines
 
 TAGGER_WEIGHTS = "tagger.safetensors"
@@ -45,7 +43,8 @@ PAGES_PER_BATCH = 64
 class TaggerSpec:
     """The tagger's features and shape; saved with the weights."""
 
-    hash_bits: int = 18
+    #: 2^16 buckets of 32 float16s are 4.5 MB a member; 2^18 scored no better on held-out sites, at four times the size.
+    hash_bits: int = 16
     shape_bits: int = 12
     max_ngram: int = 3
     #: Characters of a line that are read (its start); longer lines are prose whatever follows.
@@ -66,12 +65,11 @@ class PageInputs:
     layout: torch.Tensor
 
 
-class PageTagger(nn.Module):
-    """Line vectors from hashed n-grams, a BiGRU over the page, and a label per line."""
+class LineGRU(nn.Module):
+    """One tagger: line vectors from hashed n-grams, a BiGRU over the page, and a label per line."""
 
-    def __init__(self, spec: TaggerSpec = TaggerSpec()) -> None:
+    def __init__(self, spec: TaggerSpec) -> None:
         super().__init__()
-        self.spec = spec
         self.embeddings = nn.EmbeddingBag(2**spec.hash_bits + 2**spec.shape_bits, spec.dimensions, mode="sum")
         nn.init.normal_(self.embeddings.weight, std=0.1)
         self.dropout = nn.Dropout(spec.dropout)
@@ -79,20 +77,6 @@ class PageTagger(nn.Module):
         self.gru = nn.GRU(spec.hidden, spec.hidden, num_layers=spec.layers, batch_first=True, bidirectional=True,
                           dropout=0.1 if spec.layers > 1 else 0.0)
         self.classify = nn.Linear(3 * spec.hidden, len(LABELS))
-        self._text_vectorizer, self._shape_vectorizer = hashing_vectorizers(spec.max_ngram, spec.hash_bits, spec.shape_bits)
-
-    def inputs(self, texts: Sequence[str]) -> tuple[list[int], PageInputs | None]:
-        """The non-blank lines' indices and what the tagger reads of them (None for a page without any)."""
-        indices = non_blank_lines(texts)
-        if not indices:
-            return indices, None
-        lines = [LINE_START + texts[i].strip()[: self.spec.line_chars] + LINE_END for i in indices]
-        hashed = sparse.hstack([self._text_vectorizer.transform(lines),
-                                self._shape_vectorizer.transform([line_shape(line) for line in lines])]).tocsr()
-        return indices, PageInputs(torch.from_numpy(hashed.indices.astype(np.int64)),
-                                   torch.from_numpy(hashed.indptr[:-1].astype(np.int64)),
-                                   torch.from_numpy(hashed.data.astype(np.float32)),
-                                   layout_features(texts, indices))
 
     def _line_states(self, page: PageInputs) -> torch.Tensor:
         vectors = self.dropout(self.embeddings(page.ids, page.offsets, per_sample_weights=page.weights))
@@ -108,6 +92,41 @@ class PageTagger(nn.Module):
         logits = self.classify(torch.cat([context, padded], dim=-1))
         return [page_logits[:length] for page_logits, length in zip(logits, lengths)]
 
+
+class PageTagger(nn.Module):
+    """The mean of several :class:`LineGRU` taggers trained from consecutive seeds.
+
+    Out of fold, one tagger's F1 swung by several points with its seed (README, "Results"), as the
+    refiner's members do; the mean of a few is what can be relied on. They share the hashing, so
+    a page is read once for all of them.
+    """
+
+    def __init__(self, spec: TaggerSpec = TaggerSpec(), members: int = 1) -> None:
+        super().__init__()
+        if members < 1:
+            raise ValueError(f"a page tagger needs at least one member, got {members}")
+        self.spec = spec
+        self.members = nn.ModuleList(LineGRU(spec) for _ in range(members))
+        self._text_vectorizer, self._shape_vectorizer = hashing_vectorizers(spec.max_ngram, spec.hash_bits, spec.shape_bits)
+
+    def inputs(self, texts: Sequence[str]) -> tuple[list[int], PageInputs | None]:
+        """The non-blank lines' indices and what the tagger reads of them (None for a page without any)."""
+        indices = non_blank_lines(texts)
+        if not indices:
+            return indices, None
+        lines = [LINE_START + texts[i].strip()[: self.spec.line_chars] + LINE_END for i in indices]
+        hashed = sparse.hstack([self._text_vectorizer.transform(lines),
+                                self._shape_vectorizer.transform([line_shape(line) for line in lines])]).tocsr()
+        return indices, PageInputs(torch.from_numpy(hashed.indices.astype(np.int64)),
+                                   torch.from_numpy(hashed.indptr[:-1].astype(np.int64)),
+                                   torch.from_numpy(hashed.data.astype(np.float32)),
+                                   layout_features(texts, indices))
+
+    def forward(self, pages: Sequence[PageInputs]) -> list[torch.Tensor]:
+        """Per page, the members' mean probabilities, of shape (lines, labels)."""
+        per_member = [[logits.softmax(dim=-1) for logits in member(pages)] for member in self.members]
+        return [torch.stack(page_probs).mean(dim=0) for page_probs in zip(*per_member)]
+
     @torch.inference_mode()
     def line_probabilities(self, pages: Sequence[Sequence[str]]) -> list[list[torch.Tensor | None]]:
         """Per page, each line's probabilities over LABELS (None for blank lines)."""
@@ -118,18 +137,16 @@ class PageTagger(nn.Module):
                         key=lambda page: len(encoded[page][0]))
         for start in range(0, len(scored), PAGES_PER_BATCH):
             batch = scored[start : start + PAGES_PER_BATCH]
-            for page, logits in zip(batch, self([encoded[page][1] for page in batch])):
-                for i, row in zip(encoded[page][0], logits.softmax(dim=-1)):
+            for page, page_probs in zip(batch, self([encoded[page][1] for page in batch])):
+                for i, row in zip(encoded[page][0], page_probs):
                     results[page][i] = row
         return results
 
     @classmethod
     def fit(cls, pages: Sequence[Page], spec: TaggerSpec = TaggerSpec(), epochs: int = 8, seed: int = 0,
-            learning_rate: float = 3e-3) -> PageTagger:
-        """Train on labelled pages, one page per step (AdamW), pages reshuffled each epoch."""
-        torch.manual_seed(seed)
-        rng = random.Random(seed)
-        tagger = cls(spec)
+            learning_rate: float = 3e-3, members: int = 1) -> PageTagger:
+        """Train on labelled pages; member k from seed + k, one page per step (AdamW), pages reshuffled each epoch."""
+        tagger = cls(spec, members)
         examples = []
         for page in pages:
             indices, inputs = tagger.inputs(page.texts)
@@ -137,22 +154,18 @@ class PageTagger(nn.Module):
                 examples.append((inputs, torch.tensor([LABEL_TO_ID[page.labels[i]] for i in indices])))
         if not examples:
             raise ValueError("the page tagger needs at least one labelled page with a non-blank line")
-        optimizer = torch.optim.AdamW(tagger.parameters(), lr=learning_rate, weight_decay=0.0)
-        tagger.train()
-        for _ in range(epochs):
-            rng.shuffle(examples)
-            for inputs, targets in examples:
-                loss = nn.functional.cross_entropy(tagger([inputs])[0], targets)
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
+        tagger.members = nn.ModuleList(
+            fit_page_by_page(lambda: LineGRU(spec), examples, lambda member, inputs: member([inputs])[0],
+                             seed + k, epochs, learning_rate, weight_decay=0.0)
+            for k in range(members))
         return tagger.eval()
 
     def save(self, model_dir: str | Path) -> None:
         # float16 halves the file (the embeddings are most of it); probabilities move by about 1e-3.
         save_file({name: tensor.half() for name, tensor in self.state_dict().items()}, str(Path(model_dir) / TAGGER_WEIGHTS))
         (Path(model_dir) / TAGGER_WEIGHTS).chmod(new_file_mode())  # safetensors writes 0600
-        config = {"spec": asdict(self.spec), "labels": list(LABELS), "layout_features": list(LAYOUT_FEATURES)}
+        config = {"spec": asdict(self.spec), "members": len(self.members),
+                  "labels": list(LABELS), "layout_features": list(LAYOUT_FEATURES)}
         (Path(model_dir) / TAGGER_CONFIG).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
@@ -164,6 +177,7 @@ class PageTagger(nn.Module):
         config = json.loads(config_path.read_text(encoding="utf-8"))
         if config["labels"] != list(LABELS) or config["layout_features"] != list(LAYOUT_FEATURES):
             raise ValueError(f"{config_path}: made for other labels or features than this version of boilerplate-ml")
-        tagger = cls(TaggerSpec(**config["spec"]))
+        tagger = cls(TaggerSpec(**config["spec"]), config["members"])
         tagger.load_state_dict({name: tensor.float() for name, tensor in load_file(str(Path(model_dir) / TAGGER_WEIGHTS)).items()})
         return tagger.eval()
+

@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import torch
 from safetensors.torch import load_file, save_file
@@ -175,24 +176,40 @@ def train_refiner(
         indices, features = line_features(texts, probs)
         if indices:
             examples.append((features, torch.tensor([LABEL_TO_ID[labels[i]] for i in indices])))
-    taggers = [_train_tagger(examples, seed + k, hidden, layers, epochs, learning_rate) for k in range(members)]
+    taggers = [fit_page_by_page(lambda: BiGRUTagger(hidden, layers), examples, lambda tagger, features: tagger(features[None])[0],
+                                seed + k, epochs, learning_rate, weight_decay=0.01) for k in range(members)]
     return PageRefiner(taggers).eval()
 
 
-def _train_tagger(
-    examples: list[tuple[torch.Tensor, torch.Tensor]], seed: int, hidden: int, layers: int, epochs: int, learning_rate: float
-) -> BiGRUTagger:
+Model = TypeVar("Model", bound=nn.Module)
+Example = TypeVar("Example")
+
+
+def fit_page_by_page(
+    build: Callable[[], Model],
+    examples: Sequence[tuple[Example, torch.Tensor]],
+    logits: Callable[[Model, Example], torch.Tensor],
+    seed: int,
+    epochs: int,
+    learning_rate: float,
+    weight_decay: float,
+) -> Model:
+    """Train one page model, one page per step (AdamW), pages reshuffled each epoch.
+
+    The seed is set before the model is built, and the model shuffles its own copy of the pages,
+    so that member k of an ensemble is the same whatever was trained before it.
+    """
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    tagger = BiGRUTagger(hidden, layers)
-    optimizer = torch.optim.AdamW(tagger.parameters(), lr=learning_rate, weight_decay=0.01)
-    tagger.train()
-    order = list(examples)  # each member shuffles its own copy: member k is the same whatever came before it
+    model = build()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=weight_decay)
+    model.train()
+    order = list(examples)
     for _ in range(epochs):
         rng.shuffle(order)
-        for features, targets in order:
-            loss = nn.functional.cross_entropy(tagger(features[None])[0], targets)
+        for inputs, targets in order:
+            loss = nn.functional.cross_entropy(logits(model, inputs), targets)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-    return tagger
+    return model.eval()
