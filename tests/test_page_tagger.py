@@ -83,6 +83,20 @@ def test_a_tagger_made_for_other_labels_is_refused(tmp_path) -> None:
         PageTagger.load(tmp_path)
 
 
+def test_a_tagger_saved_before_members_existed_is_refused_in_words(tmp_path) -> None:
+    PageTagger.fit(generated_pages(2, seed=2), SMALL, epochs=1).save(tmp_path)
+    config = json.loads((tmp_path / "tagger.json").read_text())
+    del config["members"]  # as session 11's single tagger was saved
+    (tmp_path / "tagger.json").write_text(json.dumps(config))
+    with pytest.raises(ValueError, match="than this version"):
+        PageTagger.load(tmp_path)
+
+
+def test_a_tagger_of_no_members_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least one member"):
+        PageTagger(SMALL, members=0)
+
+
 def test_pages_without_a_non_blank_line_are_refused_in_words() -> None:
     with pytest.raises(ValueError, match="at least one labelled page"):
         PageTagger.fit([Page("a", "s.test", ["", " "], [None, None])], SMALL)

@@ -175,9 +175,9 @@ class PageTagger(nn.Module):
         if not config_path.exists():
             return None
         config = json.loads(config_path.read_text(encoding="utf-8"))
-        if config["labels"] != list(LABELS) or config["layout_features"] != list(LAYOUT_FEATURES):
+        made_for = (config["labels"], config["layout_features"], "members" in config)
+        if made_for != (list(LABELS), list(LAYOUT_FEATURES), True):
             raise ValueError(f"{config_path}: made for other labels or features than this version of boilerplate-ml")
         tagger = cls(TaggerSpec(**config["spec"]), config["members"])
         tagger.load_state_dict({name: tensor.float() for name, tensor in load_file(str(Path(model_dir) / TAGGER_WEIGHTS)).items()})
         return tagger.eval()
-
