@@ -26,7 +26,7 @@ from boilerplate_ml.modeling import load_line_classifier
 from boilerplate_ml.ngrams import NgramLineModel, average_probabilities
 from boilerplate_ml.pages import Page
 from boilerplate_ml.predictor import Predictor
-from boilerplate_ml.training import run_pages
+from boilerplate_ml.training import check_run_folder, run_pages
 
 CARD_SECTION = "## Character n-gram model"
 REFINER_SECTION = "## Page-level refiner"
@@ -46,11 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--test", type=Path, help="labelled pages to score with and without the n-gram model")
     parser.add_argument("--seed", type=int, default=0, help="seed of the SGD fit")
     args = parser.parse_args(argv)
-    for needed in ("config.json", "metrics.json", "README.md"):  # nothing is written into a folder that lacks them
-        if not (args.model / needed).is_file():
-            parser.error(f"{args.model / needed} not found: --model must be a folder exported by scripts/train.py")
-    if args.test and not args.test.is_file():
-        parser.error(f"--test {args.test}: no such pages file")
+    check_run_folder(parser, args.model, args.test)
     try:
         train_pages, validation_pages, test_pages = run_pages(args.model, args.test)
     except (ConfigError, InputError, OSError) as error:

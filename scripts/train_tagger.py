@@ -29,7 +29,7 @@ from boilerplate_ml.page_tagger import PageTagger
 from boilerplate_ml.pages import Page
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.refiner import PageRefiner
-from boilerplate_ml.training import run_pages
+from boilerplate_ml.training import check_run_folder, run_pages
 
 CARD_SECTION = "## Page tagger"
 
@@ -50,11 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="member k is trained from seed + k")
     parser.add_argument("--members", type=int, default=3, help="taggers from consecutive seeds, averaged")
     args = parser.parse_args(argv)
-    for needed in ("config.json", "metrics.json", "README.md"):  # nothing is written into a folder that lacks them
-        if not (args.model / needed).is_file():
-            parser.error(f"{args.model / needed} not found: --model must be a folder exported by scripts/train.py")
-    if args.test and not args.test.is_file():
-        parser.error(f"--test {args.test}: no such pages file")
+    check_run_folder(parser, args.model, args.test)
     if args.epochs < 1 or args.members < 1:
         parser.error("--epochs and --members must be at least 1")
     try:

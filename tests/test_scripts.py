@@ -57,6 +57,22 @@ def test_train_refiner_checks_every_input_before_any_work(tmp_path, capsys):
         assert stopped.value.code == 2 and message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("script", ["train_ngrams", "train_tagger"])
+def test_scripts_that_add_a_part_refuse_a_folder_or_test_file_that_is_not_there(script, tmp_path, capsys):
+    model = tmp_path / "model"
+    model.mkdir()
+    for name in ("config.json", "metrics.json"):
+        (model / name).write_text("{}", encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        load_script(script).main(["--model", str(model)])
+    assert stopped.value.code == 2 and "README.md not found: --model must be a folder exported" in capsys.readouterr().err
+    (model / "README.md").write_text("card", encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        load_script(script).main(["--model", str(model), "--test", str(tmp_path / "nope.jsonl")])
+    assert stopped.value.code == 2 and f"--test {tmp_path / 'nope.jsonl'}: no such pages file" in capsys.readouterr().err
+    assert sorted(p.name for p in model.iterdir()) == ["README.md", "config.json", "metrics.json"], "nothing written"
+
+
 def test_report_runs_names_a_folder_that_is_not_a_run(tmp_path, capsys):
     (tmp_path / "base").mkdir()
     with pytest.raises(SystemExit) as stopped:

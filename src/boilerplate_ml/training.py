@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from argparse import ArgumentParser
 from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
@@ -113,6 +114,16 @@ def load_training_pages(config: Config) -> tuple[list[Page], list[Page], dict]:
     if not train:
         raise ConfigError("no training pages: the data.train files hold no page outside the held-out sites")
     return train, validation, summary
+
+
+def check_run_folder(parser: ArgumentParser, model_dir: Path, test: Path | None) -> None:
+    """For the scripts that add a part to a run folder: refuse, before any work, a folder that
+    scripts/train.py did not export (nothing is written into it) or a ``--test`` file that is not there."""
+    for needed in ("config.json", "metrics.json", "README.md"):
+        if not (model_dir / needed).is_file():
+            parser.error(f"{model_dir / needed} not found: --model must be a folder exported by scripts/train.py")
+    if test and not test.is_file():
+        parser.error(f"--test {test}: no such pages file")
 
 
 def run_pages(model_dir: Path, test: Path | None) -> tuple[list[Page], list[Page], list[Page]]:
