@@ -28,15 +28,13 @@ from boilerplate_ml.jsonl import new_file_mode
 from boilerplate_ml.labels import LABEL_TO_ID, LABELS
 from boilerplate_ml.ngrams import hashing_vectorizers, line_shape
 from boilerplate_ml.pages import Page
-from boilerplate_ml.refiner import LAYOUT_FEATURES, fit_page_by_page, layout_features
+from boilerplate_ml.refiner import LAYOUT_FEATURES, fit_page_by_page, layout_features, score_in_batches
 from boilerplate_ml.windows import non_blank_lines
 
 TAGGER_WEIGHTS = "tagger.safetensors"
 TAGGER_CONFIG = "tagger.json"
 #: Around each line before hashing, so that a line's first and last characters are n-grams of their own.
 LINE_START, LINE_END = "\x02", "\x03"
-#: Pages tagged in one padded pass.
-PAGES_PER_BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -131,16 +129,7 @@ class PageTagger(nn.Module):
     def line_probabilities(self, pages: Sequence[Sequence[str]]) -> list[list[torch.Tensor | None]]:
         """Per page, each line's probabilities over LABELS (None for blank lines)."""
         self.eval()
-        encoded = [self.inputs(texts) for texts in pages]
-        results: list[list[torch.Tensor | None]] = [[None] * len(texts) for texts in pages]
-        scored = sorted((page for page, (_, inputs) in enumerate(encoded) if inputs is not None),
-                        key=lambda page: len(encoded[page][0]))
-        for start in range(0, len(scored), PAGES_PER_BATCH):
-            batch = scored[start : start + PAGES_PER_BATCH]
-            for page, page_probs in zip(batch, self([encoded[page][1] for page in batch])):
-                for i, row in zip(encoded[page][0], page_probs):
-                    results[page][i] = row
-        return results
+        return score_in_batches([len(texts) for texts in pages], [self.inputs(texts) for texts in pages], self)
 
     @classmethod
     def fit(cls, pages: Sequence[Page], spec: TaggerSpec = TaggerSpec(), epochs: int = 8, seed: int = 0,

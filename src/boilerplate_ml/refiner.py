@@ -29,7 +29,7 @@ from boilerplate_ml.labels import LABELS, LABEL_TO_ID, is_blank
 REFINER_WEIGHTS = "refiner.safetensors"
 REFINER_CONFIG = "refiner.json"
 _SENTENCE_END = re.compile(r"[。！？!?…」”』）)\.：:；;]\s*$")
-#: Pages refined in one padded pass (sorted by length first, so padding stays small).
+#: Pages scored in one padded pass by the refiner and the page tagger (score_in_batches).
 PAGES_PER_BATCH = 64
 #: Layout features per line, after the first pass's probabilities.
 LAYOUT_FEATURES = ("sqrt_length", "sentence_end", "digit_share", "blank_before", "blank_after", "position")
@@ -56,6 +56,30 @@ def line_features(texts: Sequence[str], probs: Sequence[torch.Tensor | None]) ->
     indices = [i for i, p in enumerate(probs) if p is not None]
     scored = torch.stack([probs[i] for i in indices]).float() if indices else torch.zeros(0, len(LABELS))
     return indices, torch.cat([scored, layout_features(texts, indices)], dim=1)
+
+
+Item = TypeVar("Item")
+
+
+def score_in_batches(
+    line_counts: Sequence[int],
+    pages: Sequence[tuple[Sequence[int], Item]],
+    score_batch: Callable[[list[Item]], Sequence[torch.Tensor]],
+) -> list[list[torch.Tensor | None]]:
+    """Per page of ``line_counts[p]`` lines, the rows ``score_batch`` gives for its scored lines
+    (``pages[p]``: their indices and what the model reads of them), None for the other lines.
+
+    Pages go PAGES_PER_BATCH to a call, sorted by length so that padding stays small; pages
+    without a scored line are not sent.
+    """
+    results: list[list[torch.Tensor | None]] = [[None] * count for count in line_counts]
+    scored = sorted((page for page, (indices, _) in enumerate(pages) if indices), key=lambda page: len(pages[page][0]))
+    for start in range(0, len(scored), PAGES_PER_BATCH):
+        batch = scored[start : start + PAGES_PER_BATCH]
+        for page, rows in zip(batch, score_batch([pages[page][1] for page in batch])):
+            for i, row in zip(pages[page][0], rows):
+                results[page][i] = row
+    return results
 
 
 class BiGRUTagger(nn.Module):
@@ -129,16 +153,12 @@ class PageRefiner(nn.Module):
         Many small pages cost a call per batch, not per page; sorting by length keeps padding small.
         """
         featured = [line_features(texts, probs) for texts, probs in pages]
-        refined: list[list[torch.Tensor | None]] = [[None] * len(probs) for _, probs in pages]
-        scored = sorted((page for page, (indices, _) in enumerate(featured) if indices), key=lambda page: len(featured[page][0]))
-        for start in range(0, len(scored), PAGES_PER_BATCH):
-            batch = scored[start : start + PAGES_PER_BATCH]
-            lengths = torch.tensor([len(featured[page][0]) for page in batch])
-            padded = pad_sequence([featured[page][1] for page in batch], batch_first=True)
-            for page, page_probs, length in zip(batch, self(padded, lengths), lengths):
-                for i, row in zip(featured[page][0], page_probs[:length]):
-                    refined[page][i] = row
-        return refined
+        return score_in_batches([len(probs) for _, probs in pages], featured, self._score_padded)
+
+    def _score_padded(self, features: list[torch.Tensor]) -> list[torch.Tensor]:
+        lengths = torch.tensor([len(page) for page in features])
+        probs = self(pad_sequence(features, batch_first=True), lengths)
+        return [page_probs[:length] for page_probs, length in zip(probs, lengths)]
 
     def save(self, model_dir: str | Path) -> None:
         save_file(self.state_dict(), str(Path(model_dir) / REFINER_WEIGHTS))
