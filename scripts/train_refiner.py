@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--test", type=Path, help="labelled pages to score with and without the refiner")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--members", type=int, default=3, help="taggers trained from seeds seed, seed+1, ... and averaged")
+    parser.add_argument("--members", type=int, default=3, help="refiners trained from seeds seed, seed+1, ... and averaged")
     args = parser.parse_args(argv)
     metrics_path, card_path = args.model / "metrics.json", args.model / "README.md"
     for needed in (metrics_path, card_path):  # checked first: nothing is written into a folder that lacks them

@@ -42,6 +42,12 @@ def compare(predictor: Predictor, tagger: PageTagger, pages: list[Page]) -> dict
             for name, probabilities in (("without_tagger", rest), ("tagger", tagged), ("averaged", average_probabilities(rest, tagged)))}
 
 
+def rest_of_model(model_dir: Path) -> Predictor:
+    """The folder's model without a tagger it may hold (about to be replaced; maybe from another version)."""
+    tokenizer, line_classifier, spec = load_line_classifier(model_dir)
+    return Predictor(line_classifier, tokenizer, spec, refiner=PageRefiner.load(model_dir), ngrams=NgramLineModel.load(model_dir))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, required=True, help="a model folder exported by scripts/train.py")
@@ -59,12 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
-    # The rest of the model, without a tagger already in the folder (about to be replaced; maybe from another
-    # version). Loaded before half an hour of training, so that a folder it cannot load fails first.
-    tokenizer, line_classifier, spec = load_line_classifier(args.model)
-    predictor = Predictor(line_classifier, tokenizer, spec, refiner=PageRefiner.load(args.model),
-                          ngrams=NgramLineModel.load(args.model))
+    rest_of_model(args.model)  # a folder it cannot load fails now, not after half an hour of training
     tagger = PageTagger.fit(train_pages, epochs=args.epochs, seed=args.seed, members=args.members)
+    # Loaded again: a refiner trained meanwhile (the tagger depends on it in no way) is part of what ships.
+    predictor = rest_of_model(args.model)
     report: dict = {"spec": asdict(tagger.spec), "epochs": args.epochs, "seed": args.seed, "members": args.members,
                     "training_pages": len(train_pages),
                     "validation": compare(predictor, tagger, validation_pages)}

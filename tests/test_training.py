@@ -13,6 +13,7 @@ from boilerplate_ml.config import load_config
 from boilerplate_ml.pages import Page, write_pages
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.pretraining import load_pretrain_config, pretrain
+from boilerplate_ml.refiner import train_refiner
 from boilerplate_ml.training import WeightAverager, train
 from conftest import load_script
 from sample_data import ARTICLES, generated_pages, write_articles
@@ -134,6 +135,26 @@ def test_train_tagger_adds_a_page_tagger_trained_on_the_runs_own_pages(tmp_path)
     (model_dir / "tagger.json").write_text(json.dumps(config))
     assert load_script("train_tagger").main(args) == 0
     assert Predictor.from_pretrained(model_dir, device="cpu").tagger is not None
+
+
+def test_train_tagger_compares_with_a_refiner_trained_while_it_trained(tmp_path, monkeypatch):
+    _write_pages(tmp_path)
+    model_dir = train(load_config(_finetune_config(tmp_path, "null")))
+    script = load_script("train_tagger")
+    fit = script.PageTagger.fit
+
+    def fit_while_a_refiner_is_trained_into_the_folder(*args, **kwargs):
+        page = generated_pages(1, seed=5)[0]
+        probabilities = Predictor.from_pretrained(model_dir, device="cpu").line_probabilities([page.text])[0]
+        train_refiner([(page.texts, page.labels, probabilities)], epochs=1).save(model_dir)
+        return fit(*args, **kwargs)
+
+    compared_with_refiner = []
+    compare = script.compare
+    monkeypatch.setattr(script.PageTagger, "fit", fit_while_a_refiner_is_trained_into_the_folder)
+    monkeypatch.setattr(script, "compare", lambda predictor, *rest: compared_with_refiner.append(predictor.refiner is not None) or compare(predictor, *rest))
+    assert script.main(["--model", str(model_dir), "--epochs", "1", "--members", "1"]) == 0
+    assert compared_with_refiner == [True]
 
 
 @pytest.mark.slow
