@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from boilerplate_ml.card import comparison_rows, score_table, set_card_section, set_metrics_entry
@@ -25,7 +25,7 @@ from boilerplate_ml.evaluation import probability_scores
 from boilerplate_ml.jsonl import InputError
 from boilerplate_ml.modeling import load_line_classifier
 from boilerplate_ml.ngrams import NgramLineModel, average_probabilities
-from boilerplate_ml.page_tagger import PageTagger
+from boilerplate_ml.page_tagger import PageTagger, TaggerSpec
 from boilerplate_ml.pages import Page
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.refiner import PageRefiner
@@ -55,10 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0, help="member k is trained from seed + k")
     parser.add_argument("--members", type=int, default=3, help="taggers from consecutive seeds, averaged")
+    parser.add_argument("--hash-bits", type=int, default=TaggerSpec.hash_bits,
+                        help="2^N n-gram buckets per member; each bit less halves most of a member's size")
     args = parser.parse_args(argv)
-    check_run_folder(parser, args.model, args.test)
     if args.epochs < 1 or args.members < 1:
         parser.error("--epochs and --members must be at least 1")
+    if not 8 <= args.hash_bits <= 24:
+        parser.error("--hash-bits must be between 8 and 24")
+    check_run_folder(parser, args.model, args.test)
     try:
         train_pages, validation_pages, test_pages = run_pages(args.model, args.test)
     except (ConfigError, InputError, OSError) as error:
@@ -66,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     rest_of_model(args.model)  # a folder it cannot load fails now, not after half an hour of training
-    tagger = PageTagger.fit(train_pages, epochs=args.epochs, seed=args.seed, members=args.members)
+    tagger = PageTagger.fit(train_pages, replace(TaggerSpec(), hash_bits=args.hash_bits),
+                            epochs=args.epochs, seed=args.seed, members=args.members)
     # Loaded again: a refiner trained meanwhile (the tagger depends on it in no way) is part of what ships.
     predictor = rest_of_model(args.model)
     report: dict = {"spec": asdict(tagger.spec), "epochs": args.epochs, "seed": args.seed, "members": args.members,

@@ -73,6 +73,12 @@ def test_scripts_that_add_a_part_refuse_a_folder_or_test_file_that_is_not_there(
     assert sorted(p.name for p in model.iterdir()) == ["README.md", "config.json", "metrics.json"], "nothing written"
 
 
+def test_train_tagger_refuses_a_hash_size_out_of_range_before_any_work(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        load_script("train_tagger").main(["--model", str(tmp_path / "model"), "--hash-bits", "30"])
+    assert stopped.value.code == 2 and "--hash-bits must be between 8 and 24" in capsys.readouterr().err
+
+
 def test_report_runs_names_a_folder_that_is_not_a_run(tmp_path, capsys):
     (tmp_path / "base").mkdir()
     with pytest.raises(SystemExit) as stopped:

@@ -118,10 +118,11 @@ def test_train_tagger_adds_a_page_tagger_trained_on_the_runs_own_pages(tmp_path)
     _write_pages(tmp_path)
     model_dir = train(load_config(_finetune_config(tmp_path, "null")))
     args = ["--model", str(model_dir), "--epochs", "1", "--members", "2"]
-    assert load_script("train_tagger").main([*args, "--test", str(tmp_path / "test.jsonl")]) == 0
+    assert load_script("train_tagger").main([*args, "--hash-bits", "10", "--test", str(tmp_path / "test.jsonl")]) == 0
 
     assert (model_dir / "tagger.safetensors").is_file()
-    assert len(Predictor.from_pretrained(model_dir, device="cpu").tagger.members) == 2
+    tagger = Predictor.from_pretrained(model_dir, device="cpu").tagger
+    assert len(tagger.members) == 2 and tagger.spec.hash_bits == 10
     assert "the mean of 2 taggers from seeds 0-1" in (model_dir / "README.md").read_text()
     metrics = json.loads((model_dir / "metrics.json").read_text())
     report = metrics["tagger"]
