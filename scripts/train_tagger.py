@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
 from boilerplate_ml.card import comparison_rows, score_table, set_card_section, set_metrics_entry
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     rest_of_model(args.model)  # a folder it cannot load fails now, not after half an hour of training
-    tagger = PageTagger.fit(train_pages, replace(TaggerSpec(), hash_bits=args.hash_bits),
+    tagger = PageTagger.fit(train_pages, TaggerSpec(hash_bits=args.hash_bits),
                             epochs=args.epochs, seed=args.seed, members=args.members)
     # Loaded again: a refiner trained meanwhile (the tagger depends on it in no way) is part of what ships.
     predictor = rest_of_model(args.model)
