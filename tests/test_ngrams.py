@@ -58,7 +58,7 @@ def test_saved_model_reloads_with_the_same_probabilities(tmp_path) -> None:
     assert loaded.spec == SMALL
     page = [handwritten_page().texts]
     for a, b in zip(model.line_probabilities(page)[0], loaded.line_probabilities(page)[0]):
-        assert (a is None and b is None) or torch.allclose(a, b, atol=2e-3)
+        assert (a is None and b is None) or torch.allclose(a, b, atol=1e-2)  # int8 tables
 
 
 def test_a_model_made_for_other_labels_is_refused(tmp_path) -> None:

@@ -60,7 +60,7 @@ def test_saved_tagger_reloads_with_the_same_probabilities(tmp_path) -> None:
     assert loaded.spec == SMALL and len(loaded.members) == 2
     page = [handwritten_page().texts]
     for a, b in zip(tagger.line_probabilities(page)[0], loaded.line_probabilities(page)[0]):
-        assert (a is None and b is None) or torch.allclose(a, b, atol=2e-3)
+        assert (a is None and b is None) or torch.allclose(a, b, atol=1e-2)  # int8 tables
 
 
 def test_members_are_averaged_and_member_k_is_the_tagger_trained_from_seed_plus_k() -> None:

@@ -22,7 +22,7 @@ def shipped() -> Predictor:
 
 def test_shipped_model_is_small_enough_for_a_laptop():
     size = sum(f.stat().st_size for f in DEFAULT_MODEL_DIR.iterdir())
-    assert size <= 30_000_000, "at most 30 MB on disk (issue #2); float16 weights are what make it fit"
+    assert size <= 30_000_000, "at most 30 MB on disk (issue #2); float16 and int8 weights are what make it fit"
     assert (DEFAULT_MODEL_DIR / "README.md").is_file() and (DEFAULT_MODEL_DIR / "metrics.json").is_file()
 
 

