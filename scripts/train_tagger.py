@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--test", type=Path, help="labelled pages to score with and without the tagger")
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0, help="member k is trained from seed + k")
-    parser.add_argument("--members", type=int, default=3, help="taggers from consecutive seeds, averaged")
+    parser.add_argument("--members", type=int, default=6, help="taggers from consecutive seeds, averaged")
     parser.add_argument("--hash-bits", type=int, default=TaggerSpec.hash_bits,
                         help="2^N n-gram buckets per member; each bit less halves most of a member's size")
     args = parser.parse_args(argv)
