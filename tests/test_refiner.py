@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 import torch
+from safetensors.torch import load_file
 
 from boilerplate_ml.jsonl import current_umask
 from boilerplate_ml.labels import LABELS, LABEL_TO_ID
@@ -92,7 +93,7 @@ def test_saved_refiner_is_loaded_by_the_predictor_and_changes_its_output(tiny_mo
     expected = refiner.refine(page.split("\n"), first_pass)
     got = refined.line_probabilities([page])[0]
     assert [p is None for p in got] == [p is None for p in expected]
-    assert all(torch.allclose(a, b, atol=1e-5) for a, b in zip(got, expected) if a is not None)
+    assert all(torch.allclose(a, b, atol=2e-3) for a, b in zip(got, expected) if a is not None)  # saved in float16
     assert any(not torch.allclose(a, b, atol=1e-3) for a, b in zip(got, first_pass) if a is not None)
     assert [p.text for p in refined.predict(page)] == page.split("\n")
 
@@ -118,9 +119,10 @@ def test_an_ensemble_averages_its_members_and_survives_saving(tmp_path) -> None:
 
     ensemble.save(tmp_path)
     assert (tmp_path / "refiner.safetensors").stat().st_mode & 0o777 == 0o666 & ~current_umask(), "not safetensors' 0600"
+    assert all(t.dtype == torch.float16 for t in load_file(str(tmp_path / "refiner.safetensors")).values()), "half the file"
     loaded = PageRefiner.load(tmp_path)
-    assert len(loaded.members) == 3
-    assert torch.allclose(torch.stack(loaded.refine(texts, probs)), refined, atol=1e-6)
+    assert len(loaded.members) == 3 and all(p.dtype == torch.float32 for p in loaded.parameters()), "computed in float32"
+    assert torch.allclose(torch.stack(loaded.refine(texts, probs)), refined, atol=2e-3)
 
 
 def test_ensemble_members_are_trained_from_different_seeds() -> None:
