@@ -28,7 +28,7 @@ from boilerplate_ml.jsonl import new_file_mode
 from boilerplate_ml.labels import LABEL_TO_ID, LABELS
 from boilerplate_ml.ngrams import hashing_vectorizers, line_shape
 from boilerplate_ml.pages import Page
-from boilerplate_ml.quantization import dequantize, quantize_rows
+from boilerplate_ml.quantization import loaded_state, storable_state
 from boilerplate_ml.refiner import LAYOUT_FEATURES, fit_page_by_page, layout_features, score_in_batches
 from boilerplate_ml.windows import non_blank_lines
 
@@ -151,13 +151,8 @@ class PageTagger(nn.Module):
         return tagger.eval()
 
     def save(self, model_dir: str | Path) -> None:
-        # The embeddings, most of the file, in int8 (quantization.py); the rest in float16.
-        tensors: dict[str, np.ndarray] = {}
-        for name, tensor in self.state_dict().items():
-            if name.endswith("embeddings.weight"):
-                tensors.update(quantize_rows(name, tensor.numpy()))
-            else:
-                tensors[name] = tensor.numpy().astype(np.float16)
+        # The embeddings, most of the file, in int8; the rest in float16.
+        tensors = storable_state(self.state_dict(), int8_table=lambda name: name.endswith("embeddings.weight"))
         save_file(tensors, str(Path(model_dir) / TAGGER_WEIGHTS))
         (Path(model_dir) / TAGGER_WEIGHTS).chmod(new_file_mode())  # safetensors writes 0600
         config = {"spec": asdict(self.spec), "members": len(self.members),
@@ -175,6 +170,5 @@ class PageTagger(nn.Module):
         if made_for != (list(LABELS), list(LAYOUT_FEATURES), True):
             raise ValueError(f"{config_path}: made for other labels or features than this version of boilerplate-ml")
         tagger = cls(TaggerSpec(**config["spec"]), config["members"])
-        tensors = dequantize(load_file(str(Path(model_dir) / TAGGER_WEIGHTS)))
-        tagger.load_state_dict({name: torch.from_numpy(values) for name, values in tensors.items()})
+        tagger.load_state_dict(loaded_state(load_file(str(Path(model_dir) / TAGGER_WEIGHTS))))
         return tagger.eval()

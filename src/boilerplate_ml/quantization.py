@@ -1,4 +1,4 @@
-"""Int8 storage for the large hashed tables (n-gram weights, tagger embeddings).
+"""Compact storage of weights: int8 for the large hashed tables (n-gram weights, tagger embeddings), float16 for the rest.
 
 Those tables are most of the shipped folder's size, and the folder must stay under 30 MB. Each
 row is stored as int8 with its own float16 scale (its largest magnitude over 127): a row is one
@@ -9,7 +9,10 @@ probabilities by at most 0.005 and the first pass's by at most 0.009, and no kee
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import numpy as np
+import torch
 
 #: Suffix of the tensor that holds a quantized table's row scales, beside the table's own name.
 SCALE_SUFFIX = ".row_scale"
@@ -33,3 +36,19 @@ def dequantize(tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         scales = tensors[scale_name].astype(np.float32) if scale_name in tensors else 1.0
         restored[name] = values.astype(np.float32) * scales
     return restored
+
+
+def storable_state(state: Mapping[str, torch.Tensor], int8_table: Callable[[str], bool] = lambda name: False) -> dict[str, np.ndarray]:
+    """A module's weights as saved: the tables ``int8_table`` picks by name in int8 with row scales, the rest in float16."""
+    stored: dict[str, np.ndarray] = {}
+    for name, tensor in state.items():
+        if int8_table(name):
+            stored.update(quantize_rows(name, tensor.numpy()))
+        else:
+            stored[name] = tensor.numpy().astype(np.float16)
+    return stored
+
+
+def loaded_state(tensors: Mapping[str, np.ndarray]) -> dict[str, torch.Tensor]:
+    """Saved weights (as :func:`storable_state` writes them, or the float files of earlier versions) as float32 tensors."""
+    return {name: torch.from_numpy(values) for name, values in dequantize(dict(tensors)).items()}

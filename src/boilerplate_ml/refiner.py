@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import TypeVar
 
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.numpy import load_file, save_file
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
 
 from boilerplate_ml.jsonl import new_file_mode
 from boilerplate_ml.labels import LABELS, LABEL_TO_ID, is_blank
+from boilerplate_ml.quantization import loaded_state, storable_state
 
 REFINER_WEIGHTS = "refiner.safetensors"
 REFINER_CONFIG = "refiner.json"
@@ -161,8 +162,8 @@ class PageRefiner(nn.Module):
         return [page_probs[:length] for page_probs, length in zip(probs, lengths)]
 
     def save(self, model_dir: str | Path) -> None:
-        # float16 halves the file (six members fit in the shipped 30 MB); probabilities move by about 1e-3.
-        save_file({name: tensor.half() for name, tensor in self.state_dict().items()}, str(Path(model_dir) / REFINER_WEIGHTS))
+        # float16 halves the file; probabilities move by about 1e-3.
+        save_file(storable_state(self.state_dict()), str(Path(model_dir) / REFINER_WEIGHTS))
         (Path(model_dir) / REFINER_WEIGHTS).chmod(new_file_mode())  # safetensors writes 0600
         config = {"hidden": self.hidden, "layers": self.layers, "members": len(self.members),
                   "labels": list(LABELS), "layout_features": list(LAYOUT_FEATURES)}
@@ -178,7 +179,7 @@ class PageRefiner(nn.Module):
         if config["labels"] != list(LABELS) or config["layout_features"] != list(LAYOUT_FEATURES):
             raise ValueError(f"{config_path}: made for other labels or features than this version of boilerplate-ml")
         refiner = cls.untrained(config["hidden"], config["layers"], config["members"])
-        refiner.load_state_dict({name: tensor.float() for name, tensor in load_file(str(Path(model_dir) / REFINER_WEIGHTS)).items()})
+        refiner.load_state_dict(loaded_state(load_file(str(Path(model_dir) / REFINER_WEIGHTS))))
         return refiner.eval()
 
 
