@@ -1,9 +1,12 @@
 """Train a model folder's page tagger, on the pages its line classifier was trained on.
 
-    python scripts/train_tagger.py --model models/bpml-zh-small --test ../shared/data/pages/dev.jsonl
+    python scripts/train_tagger.py --model models/bpml-zh-small --test ../shared/data/pages/dev.jsonl \
+        --extra-pages data/other_views.jsonl
 
 The folder's training_config.json gives the training pages: the same sources, weights, seed and
-held-out validation sites as scripts/train.py used. The tagger is saved into the folder
+held-out validation sites as scripts/train.py used. ``--extra-pages`` adds pages that the tagger
+alone learns from (the same pages seen through the other extractor, from transfer-labels), less
+those of the validation sites. The tagger is saved into the folder
 (tagger.safetensors, tagger.json), where the Predictor and the CLI average its probabilities
 with what the rest of the model gives (after the refiner, if there is one); its figures on the
 validation sites and on ``--test`` go into metrics.json and the card. It depends on no other
@@ -26,7 +29,7 @@ from boilerplate_ml.jsonl import InputError
 from boilerplate_ml.modeling import load_line_classifier
 from boilerplate_ml.ngrams import NgramLineModel, average_probabilities
 from boilerplate_ml.page_tagger import PageTagger, TaggerSpec
-from boilerplate_ml.pages import Page
+from boilerplate_ml.pages import Page, read_pages, site_of
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.refiner import PageRefiner
 from boilerplate_ml.training import check_run_folder, run_pages
@@ -55,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0, help="member k is trained from seed + k")
     parser.add_argument("--members", type=int, default=6, help="taggers from consecutive seeds, averaged")
+    parser.add_argument("--extra-pages", type=Path, action="append", default=[],
+                        help="more labelled pages for the tagger alone (repeatable); pages of validation sites are left out")
     parser.add_argument("--hash-bits", type=int, default=TaggerSpec.hash_bits,
                         help="2^N n-gram buckets per member; each bit less halves most of a member's size")
     args = parser.parse_args(argv)
@@ -63,19 +68,25 @@ def main(argv: list[str] | None = None) -> int:
     if not 8 <= args.hash_bits <= 24:
         parser.error("--hash-bits must be between 8 and 24")
     check_run_folder(parser, args.model, args.test)
+    for path in args.extra_pages:
+        if not path.is_file():
+            parser.error(f"--extra-pages {path}: no such pages file")
     try:
         train_pages, validation_pages, test_pages = run_pages(args.model, args.test)
+        validation_sites = {site_of(page) for page in validation_pages}
+        extra_pages = [page for path in args.extra_pages for page in read_pages(path) if site_of(page) not in validation_sites]
     except (ConfigError, InputError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
     rest_of_model(args.model)  # a folder it cannot load fails now, not after half an hour of training
-    tagger = PageTagger.fit(train_pages, TaggerSpec(hash_bits=args.hash_bits),
+    tagger = PageTagger.fit(train_pages + extra_pages, TaggerSpec(hash_bits=args.hash_bits),
                             epochs=args.epochs, seed=args.seed, members=args.members)
     # Loaded again: a refiner trained meanwhile (the tagger depends on it in no way) is part of what ships.
     predictor = rest_of_model(args.model)
     report: dict = {"spec": asdict(tagger.spec), "epochs": args.epochs, "seed": args.seed, "members": args.members,
                     "training_pages": len(train_pages),
+                    "extra_pages": {"files": [str(path) for path in args.extra_pages], "pages": len(extra_pages)},
                     "validation": compare(predictor, tagger, validation_pages)}
     if test_pages:
         report["test"] = compare(predictor, tagger, test_pages)
@@ -94,12 +105,14 @@ def write_card_section(model_dir: Path, report: dict, validation_pages: int) -> 
     rows = comparison_rows(report, parts, validation_pages)
     first, members = report["seed"], report["members"]
     seeds = f"seed {first}" if members == 1 else f"the mean of {members} taggers from seeds {first}-{first + members - 1}"
+    extra = report["extra_pages"]
+    also = f", and {extra['pages']} more pages from {', '.join(extra['files'])}" if extra["pages"] else ""
     set_card_section(model_dir, CARD_SECTION, f"""
 A bidirectional GRU ({spec['layers']} layers, {spec['hidden']} units) over all of a page's lines
 (tagger.safetensors), each line read as the sum of learnt {spec['dimensions']}-dimensional vectors of its
 character 1-{spec['max_ngram']}-grams (hashed into 2^{spec['hash_bits']} buckets) and its shape's (2^{spec['shape_bits']}),
 plus layout features; trained on the labels of the line classifier's own {report['training_pages']}
-training pages (validation sites held out), {report['epochs']} epochs, {seeds}. Its probabilities
+training pages{also} (validation sites held out), {report['epochs']} epochs, {seeds}. Its probabilities
 are averaged with those of the rest of the model (the refined first pass); that mean decides.
 A refiner that learnt from out-of-fold scores of the validation sites' pages (as the shipped
 one did) flatters the validation rows without and with the tagger; the tagger never saw them.

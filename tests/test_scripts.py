@@ -73,6 +73,17 @@ def test_scripts_that_add_a_part_refuse_a_folder_or_test_file_that_is_not_there(
     assert sorted(p.name for p in model.iterdir()) == ["README.md", "config.json", "metrics.json"], "nothing written"
 
 
+def test_train_tagger_refuses_extra_pages_that_are_not_there_before_any_work(tmp_path, capsys):
+    model = tmp_path / "model"
+    model.mkdir()
+    for name in ("config.json", "metrics.json", "README.md"):
+        (model / name).write_text("{}", encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        load_script("train_tagger").main(["--model", str(model), "--extra-pages", str(tmp_path / "views.jsonl")])
+    assert stopped.value.code == 2 and f"--extra-pages {tmp_path / 'views.jsonl'}: no such pages file" in capsys.readouterr().err
+    assert sorted(p.name for p in model.iterdir()) == ["README.md", "config.json", "metrics.json"], "nothing written"
+
+
 def test_train_tagger_refuses_a_hash_size_out_of_range_before_any_work(tmp_path, capsys):
     with pytest.raises(SystemExit) as stopped:
         load_script("train_tagger").main(["--model", str(tmp_path / "model"), "--hash-bits", "30"])

@@ -130,12 +130,20 @@ def test_train_tagger_adds_a_page_tagger_trained_on_the_runs_own_pages(tmp_path)
     assert set(report["test"]) == {"without_tagger", "tagger", "averaged"}
     assert f"{report['test']['averaged']['line_f1']:.3f}" in (model_dir / "README.md").read_text().split("## Page tagger")[1]
 
-    # A tagger from another version in the folder does not stop a new one from being trained.
+    # A tagger from another version in the folder does not stop a new one from being trained,
+    # and --extra-pages adds pages, less those of the validation sites.
     config = json.loads((model_dir / "tagger.json").read_text())
     config["labels"][-1] = "other"
     (model_dir / "tagger.json").write_text(json.dumps(config))
-    assert load_script("train_tagger").main(args) == 0
+    validation_site = metrics["data"]["validation_sites"][0]
+    extra = [Page(f"E{i}", source, ["首页 新闻", "另一种抽取方式下的正文。"], ["navigation", "content"])
+             for i, source in enumerate(["elsewhere.example", "elsewhere.example", validation_site])]
+    write_pages(extra, tmp_path / "extra.jsonl")
+    assert load_script("train_tagger").main([*args, "--extra-pages", str(tmp_path / "extra.jsonl")]) == 0
     assert Predictor.from_pretrained(model_dir, device="cpu").tagger is not None
+    report = json.loads((model_dir / "metrics.json").read_text())["tagger"]
+    assert report["extra_pages"] == {"files": [str(tmp_path / "extra.jsonl")], "pages": 2}
+    assert f"and 2 more pages from {tmp_path / 'extra.jsonl'}" in (model_dir / "README.md").read_text()
 
 
 def test_train_tagger_compares_with_a_refiner_trained_while_it_trained(tmp_path, monkeypatch):

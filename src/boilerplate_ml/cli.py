@@ -241,6 +241,29 @@ def apply_labels(html_dir, labels_dir, index_path, output) -> None:
     click.echo(f"{len(pages)} annotated pages written to {output}", err=True)
 
 
+@main.command("transfer-labels")
+@click.argument("pages_files", nargs=-1, required=True)
+@click.option("--html", "html_dir", required=True, help="Folder of <id>.html, the pages' HTML.")
+@click.option("-o", "--output", required=True, help="The pages as the other extractor gives them (LABELS.md JSON Lines).")
+def transfer_labels(pages_files, html_dir, output) -> None:
+    """Carry the labels of PAGES_FILES over to their HTML as the other extractor reads it.
+
+    Each labelled page with <id>.html in --html becomes a page <id>@<extractor>: the same HTML cut
+    into lines by the extractor it was not made with, each line labelled from the labelled lines
+    it repeats. Pages where that cannot be done without guessing are skipped, with the reason.
+    """
+    from boilerplate_ml.datagen.label_transfer import TransferError, transfer_pages
+
+    check_output_path(output, inputs=pages_files)
+    try:
+        pages, skipped = transfer_pages(pages_files, html_dir, output)
+    except (TransferError, InputError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    for page_id, reason in skipped:
+        click.echo(f"skipped {page_id}: {reason}", err=True)
+    click.echo(f"{len(pages)} pages written to {output}; {len(skipped)} skipped", err=True)
+
+
 @main.command()
 @click.argument("articles", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, help="Synthetic labelled pages (LABELS.md JSON Lines) to write.")
