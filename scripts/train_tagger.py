@@ -1,12 +1,12 @@
 """Train a model folder's page tagger, on the pages its line classifier was trained on.
 
-    python scripts/train_tagger.py --model models/bpml-zh-small --test ../shared/data/pages/dev.jsonl \
-        --extra-pages data/other_views.jsonl
+    python scripts/train_tagger.py --model models/bpml-zh-small --test ../shared/data/pages/dev.jsonl
 
 The folder's training_config.json gives the training pages: the same sources, weights, seed and
 held-out validation sites as scripts/train.py used. ``--extra-pages`` adds pages that the tagger
-alone learns from (the same pages seen through the other extractor, from transfer-labels), less
-those of the validation sites. The tagger is saved into the folder
+alone learns from (such as the training pages seen through the other extractor, from
+``boilerplate-ml transfer-labels``), less those of the validation sites; the shipped tagger has none
+(README, "Results"). The tagger is saved into the folder
 (tagger.safetensors, tagger.json), where the Predictor and the CLI average its probabilities
 with what the rest of the model gives (after the refiner, if there is one); its figures on the
 validation sites and on ``--test`` go into metrics.json and the card. It depends on no other
