@@ -11,9 +11,11 @@ Both texts are reduced to their letters, digits and Han characters (width, scrip
 folded), so the source page is one string in which every character knows its line's label. A
 target line takes the labels of the characters it covers in that string: long lines are
 anchored first, in page order; short ones are looked for between the anchors around them;
-lines of symbols alone take the label of a source line with the same text there, or of their
-neighbours when those agree. A target line that is not in the source, or that is half article
-and half something else, makes the page fail with the reason: labels are carried, never guessed.
+lines of symbols alone take the label of a source line with the same text. Text that one
+extractor alone gives (alt texts, form labels, widgets) takes the label of the block it sits in,
+article or boilerplate, or, short, at the article's edge, the boilerplate's. A line half article
+and half something else, or longer unknown text at the article's edge, makes the page fail with
+the reason: where the source does not tell, nothing is guessed.
 """
 
 from __future__ import annotations
@@ -36,8 +38,6 @@ ANCHOR_CHARS = 6
 CONTENT_SHARE = 0.5
 #: ... and is too mixed to label below it but above this share: the page is refused.
 MIXED_SHARE = 0.2
-
-
 #: A line of one extractor alone, between the article and boilerplate, this short or shorter
 #: is a widget's text (a button, an image's name) and takes the boilerplate's label.
 WIDGET_CHARS = 12
