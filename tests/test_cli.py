@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from boilerplate_ml.cli import main
-from boilerplate_ml.pages import write_pages
+from boilerplate_ml.pages import Page, write_pages
 from sample_data import generated_pages, handwritten_page
 
 
@@ -212,6 +212,27 @@ def test_evaluate_scores_the_threshold_it_is_given_and_refuses_nothing_to_score(
         pages_file.write_text(empty, encoding="utf-8")
         result = CliRunner().invoke(main, ["evaluate", str(pages_file), "--model", tiny_model_dir])
         assert result.exit_code == 1 and "no labelled (non-blank) line to score" in result.output
+
+
+def test_evaluate_lists_the_pages_with_the_most_wrong_keep_decisions(tiny_model_dir, tmp_path):
+    pages = generated_pages(4)
+    perfect = Page("clean", "none.example", ["只有正文的一行。"], ["content"])
+    pages_file = tmp_path / "pages.jsonl"
+    write_pages([*pages, perfect], pages_file)
+    result = CliRunner().invoke(main, ["evaluate", str(pages_file), "--model", tiny_model_dir, "--threshold", "0", "--worst", "3"])
+    assert result.exit_code == 0, result.output
+    table = result.output.split("pages with the most wrong keep decisions (model; at most 3)\n")[1].splitlines()
+    assert table[0].split() == ["page", "source", "lines", "content", "non-content", "kept", "content", "dropped"]
+    # At threshold 0 every line is kept: each page's errors are its non-content lines, and none is dropped.
+    rows = [row.split() for row in table[1:]]
+    assert len(rows) == 3 and "clean" not in result.output.split("at most 3")[1]
+    for page_id, source, lines, content, kept_other, dropped in rows:
+        page = next(page for page in pages if page.id == page_id)
+        assert (source, int(lines), int(content)) == (page.source, sum(label is not None for label in page.labels), page.labels.count("content"))
+        assert (int(kept_other), int(dropped)) == (int(lines) - int(content), 0)
+    assert [int(row[4]) for row in rows] == sorted((int(row[4]) for row in rows), reverse=True)
+    result = CliRunner().invoke(main, ["evaluate", str(pages_file), "--model", tiny_model_dir])
+    assert "wrong keep decisions" not in result.output, "only when asked for"
 
 
 def test_evaluate_bad_pages_file_names_line(tiny_model_dir, tmp_path):

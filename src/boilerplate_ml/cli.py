@@ -172,9 +172,19 @@ def _output_record(doc: Document, lines: list[LinePrediction], output_field: str
 @click.option("--device", default=None, help="cpu, cuda … (default: CUDA if present).")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1))
 @THRESHOLD_OPTION
-def evaluate(pages_file, model, device, batch_size, threshold) -> None:
+@click.option("--worst", default=0, show_default=True, type=click.IntRange(0),
+              help="Also list the N pages with the most lines kept or dropped wrongly.")
+def evaluate(pages_file, model, device, batch_size, threshold, worst) -> None:
     """Score a model on labelled PAGES_FILE (LABELS.md JSON Lines) beside two baselines."""
-    from boilerplate_ml.evaluation import BASELINES, LabelledLines, baseline_labels, content_scores, label_report
+    from boilerplate_ml.evaluation import (
+        BASELINES,
+        LabelledLines,
+        baseline_labels,
+        content_scores,
+        label_report,
+        page_errors,
+        worst_pages_table,
+    )
     from boilerplate_ml.pages import read_pages
 
     try:
@@ -198,6 +208,9 @@ def evaluate(pages_file, model, device, batch_size, threshold) -> None:
             f"{s['char_precision']:7.3f} {s['char_recall']:7.3f} {s['char_f1']:8.3f}"
         )
     click.echo("\nper-label report (model)\n" + label_report(model_lines))
+    if worst:
+        click.echo(f"\npages with the most wrong keep decisions (model; at most {worst})\n"
+                   + worst_pages_table(page_errors(pages, predictions), worst))
 
 
 @main.command("prepare-html")

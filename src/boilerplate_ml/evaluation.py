@@ -81,6 +81,41 @@ def content_scores(lines: LabelledLines) -> dict[str, float]:
     return scores
 
 
+@dataclass(frozen=True)
+class PageErrors:
+    """How a page's keep decisions went wrong: where to look first when a score disappoints."""
+
+    id: str
+    source: str
+    lines: int
+    content: int
+    kept_other: int
+    dropped_content: int
+
+    @property
+    def errors(self) -> int:
+        return self.kept_other + self.dropped_content
+
+
+def page_errors(pages: Sequence[Page], predictions: Sequence[Sequence[LinePrediction]]) -> list[PageErrors]:
+    """Per page, its non-blank and content lines, non-content lines kept and content lines dropped."""
+    errors = []
+    for page, page_predictions in zip(pages, predictions, strict=True):
+        scored = [(gold, p.keep) for gold, p in zip(page.labels, page_predictions, strict=True) if gold is not None]
+        errors.append(PageErrors(
+            page.id, page.source, len(scored), sum(gold == CONTENT for gold, _ in scored),
+            sum(keep and gold != CONTENT for gold, keep in scored), sum(not keep and gold == CONTENT for gold, keep in scored)))
+    return errors
+
+
+def worst_pages_table(errors: Sequence[PageErrors], count: int) -> str:
+    """The ``count`` pages with the most wrong keep decisions, most first (ties in file order)."""
+    worst = sorted((e for e in errors if e.errors), key=lambda e: -e.errors)[:count]
+    rows = [f"{e.id:<16} {e.source[:28]:<28} {e.lines:>6} {e.content:>8} {e.kept_other:>17} {e.dropped_content:>16}" for e in worst]
+    header = f"{'page':<16} {'source':<28} {'lines':>6} {'content':>8} {'non-content kept':>17} {'content dropped':>16}"
+    return "\n".join([header, *rows]) if rows else "no page has a wrong keep decision"
+
+
 def label_report(lines: LabelledLines) -> str:
     """scikit-learn's per-label report and the confusion matrix, as text."""
     report = classification_report(lines.gold, lines.predicted, labels=list(LABELS), zero_division=0.0, digits=3)
