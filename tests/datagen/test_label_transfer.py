@@ -104,3 +104,8 @@ def test_the_command_writes_the_other_views_and_names_the_pages_it_skips(tmp_pat
     result = CliRunner().invoke(main, ["transfer-labels", str(tmp_path / "pages.jsonl"), "--html", str(tmp_path / "nowhere"), "-o", str(tmp_path / "x.jsonl")])
     assert result.exit_code != 0 and "nowhere: no such folder" in result.output
     assert not (tmp_path / "x.jsonl").exists()
+
+    (tmp_path / "html" / "P1.html").write_bytes(b"\xff\xfe<html>")
+    result = CliRunner().invoke(main, ["transfer-labels", str(tmp_path / "pages.jsonl"), "--html", str(tmp_path / "html"), "-o", str(tmp_path / "x.jsonl")])
+    assert result.exit_code != 0 and f"{tmp_path / 'html' / 'P1.html'}: not UTF-8" in result.output
+    assert not (tmp_path / "x.jsonl").exists()

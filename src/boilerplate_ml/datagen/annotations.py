@@ -21,7 +21,7 @@ import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from boilerplate_ml.datagen.html_extract import EXTRACTORS, extract_lines
+from boilerplate_ml.datagen.html_extract import EXTRACTORS, extract_lines, utf8_text
 from boilerplate_ml.datagen.html_pages import read_index
 from boilerplate_ml.labels import LABELS, is_blank
 from boilerplate_ml.pages import Page, write_pages
@@ -118,13 +118,6 @@ def annotated_page(page_id: str, html: str, label_text: str, source: str, path: 
     return Page(page_id, source, lines, labels, {"extractor": header["extractor"], "annotated": True})
 
 
-def _utf8_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise AnnotationError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})") from None
-
-
 def build_annotated_pages(html_dir: str | Path, labels_dir: str | Path, index_path: str | Path, out_path: str | Path) -> list[Page]:
     """One page per ``<id>.labels`` in ``labels_dir``, from ``<id>.html`` in ``html_dir``; all or nothing."""
     index = read_index(index_path)
@@ -141,6 +134,6 @@ def build_annotated_pages(html_dir: str | Path, labels_dir: str | Path, index_pa
             raise AnnotationError(f"{label_path}: no {html_path} to rebuild the page from")
         if page_id not in index:
             raise AnnotationError(f"{label_path}: page {page_id} is not in {index_path}, which gives each page its site")
-        pages.append(annotated_page(page_id, _utf8_text(html_path), _utf8_text(label_path), index[page_id].get("site", ""), label_path))
+        pages.append(annotated_page(page_id, utf8_text(html_path, AnnotationError), utf8_text(label_path, AnnotationError), index[page_id].get("site", ""), label_path))
     write_pages(pages, out_path)
     return pages

@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from html import unescape
+from pathlib import Path
 
 RESILIPARSE = "resiliparse"
 HTML_TEXT = "html_text"
@@ -58,3 +59,11 @@ def html_title(html: str) -> str:
     """The document ``<title>``, which gold texts omit but which names the article's headline."""
     match = _TITLE.search(html)
     return " ".join(unescape(match.group(1)).split()) if match else ""
+
+
+def utf8_text(path: Path, error: type[ValueError]) -> str:
+    """A page's HTML or label file; one in another encoding raises ``error`` naming the file, never decoded by guesswork."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as decode_error:
+        raise error(f"{path}: not UTF-8 ({decode_error.reason} at byte {decode_error.start})") from None

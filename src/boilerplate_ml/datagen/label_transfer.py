@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from boilerplate_ml.datagen.gold_align import normalise
-from boilerplate_ml.datagen.html_extract import EXTRACTORS, extract_lines, html_title
+from boilerplate_ml.datagen.html_extract import EXTRACTORS, extract_lines, html_title, utf8_text
 from boilerplate_ml.labels import is_blank
 from boilerplate_ml.pages import Page, read_pages, write_pages
 
@@ -123,19 +123,19 @@ def transfer_labels(source_texts: Sequence[str], source_labels: Sequence[str | N
             if label is None:
                 raise TransferError(f"line {number + 1} mixes article and other text: {target_texts[number][:60]!r}")
             labels[number] = label
+    first = next((number for number, key in enumerate(keys) if key is not None), None)
+    if first is not None and labels[first] is None and keys[first] and keys[first] == line_key(title):
+        labels[first] = "navigation"
     for number, key in enumerate(keys):
         if key is not None and labels[number] is None:
-            labels[number] = _label_unmatched(number, key, target_texts, labels, spans, source, title)
+            labels[number] = _label_unmatched(number, key, target_texts, labels, spans, source)
     return labels
 
 
 def _label_unmatched(number: int, key: str, target_texts: Sequence[str], labels: list[str | None],
-                     spans: list[tuple[int, int] | None], source: _SourceText, title: str) -> str:
-    """A target line whose characters are not in the source: a title, symbols, or text of one extractor alone."""
+                     spans: list[tuple[int, int] | None], source: _SourceText) -> str:
+    """A target line whose characters are not in the source: symbols, or text of one extractor alone."""
     text = target_texts[number]
-    first = next(i for i, t in enumerate(target_texts) if not is_blank(t))
-    if key and number == first and key == line_key(title):
-        return "navigation"
     if not key:  # symbols alone: the same text among the source lines around it
         before = max((span[1] for span in spans[:number] if span), default=0)
         around = source.line_of_char[before - 1] if before else 0
@@ -201,11 +201,10 @@ def transfer_pages(page_paths: Sequence[str | Path], html_dir: str | Path, out_p
             if not html_path.is_file():
                 skipped.append((page.id, f"no {html_path}"))
                 continue
+            html = utf8_text(html_path, TransferError)
             try:
-                pages.append(other_extraction(page, html_path.read_text(encoding="utf-8")))
+                pages.append(other_extraction(page, html))
             except TransferError as error:
                 skipped.append((page.id, str(error)))
-            except UnicodeDecodeError as error:
-                raise TransferError(f"{html_path}: not UTF-8 ({error.reason} at byte {error.start})") from None
     write_pages(pages, out_path)
     return pages, skipped
