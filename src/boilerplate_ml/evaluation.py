@@ -81,6 +81,34 @@ def content_scores(lines: LabelledLines) -> dict[str, float]:
     return scores
 
 
+def page_line_f1(gold: Sequence[str | None], kept: Sequence[bool]) -> float:
+    """Line F1 of keeping content on one page; a page with no content that keeps nothing scores 1.
+
+    Averaged over pages, this is the figure one long page cannot decide: a 2,000-line list page
+    weighs as much as a 40-line article.
+    """
+    pairs = [(label == CONTENT, keep) for label, keep in zip(gold, kept, strict=True) if label is not None]
+    true_positive = sum(is_content and keep for is_content, keep in pairs)
+    content, kept_lines = sum(c for c, _ in pairs), sum(k for _, k in pairs)
+    if content == 0 and kept_lines == 0:
+        return 1.0
+    return 2 * true_positive / (content + kept_lines)
+
+
+def mean_page_f1(pages: Sequence[Page], kept: Sequence[Sequence[bool]]) -> float:
+    """The mean over pages of :func:`page_line_f1`; ``kept`` holds each page's keep decisions."""
+    scores = [page_line_f1(page.labels, page_kept) for page, page_kept in zip(pages, kept, strict=True)]
+    return float(np.mean(scores)) if scores else 0.0
+
+
+def label_scores(lines: LabelledLines) -> dict[str, dict[str, float]]:
+    """Per label, precision, recall, F1 and support of the predicted label against gold (8-way)."""
+    p, r, f, support = precision_recall_fscore_support(
+        lines.gold, lines.predicted, labels=list(LABELS), zero_division=0.0)
+    return {label: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(support[i])}
+            for i, label in enumerate(LABELS)}
+
+
 @dataclass(frozen=True)
 class PageErrors:
     """How a page's keep decisions went wrong: where to look first when a score disappoints."""

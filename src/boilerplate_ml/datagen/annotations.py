@@ -28,7 +28,12 @@ from boilerplate_ml.pages import Page, write_pages
 
 _RANGE = re.compile(r"^(\d+)(?:\s*-\s*(\d+))?\s+(\S+)$")
 _HEADER = re.compile(r"^#\s*(extractor|digest):\s*(\S+)\s*$")
+_KIND = re.compile(r"^#\s*kind:\s*(\S+)\s*$", re.MULTILINE)
 LABEL_FILE_SUFFIX = ".labels"
+#: What a page is, for per-kind scores: the model fails on some kinds and not others.
+PAGE_KINDS = ("article", "list", "forum", "directory", "none", "spam")
+#: Kinds of pages that have no label file (the person-labelled train pages): ``id<TAB>kind``.
+KINDS_FILE = "kinds.tsv"
 
 
 class AnnotationError(ValueError):
@@ -137,3 +142,23 @@ def build_annotated_pages(html_dir: str | Path, labels_dir: str | Path, index_pa
         pages.append(annotated_page(page_id, utf8_text(html_path, AnnotationError), utf8_text(label_path, AnnotationError), index[page_id].get("site", ""), label_path))
     write_pages(pages, out_path)
     return pages
+
+
+def page_kinds(annotations_dir: str | Path) -> dict[str, str]:
+    """Page id → kind, from the ``# kind:`` line of every label file under ``annotations_dir`` and its kinds.tsv."""
+    kinds: dict[str, str] = {}
+    root = Path(annotations_dir)
+    sources = [(path, path.name.removesuffix(LABEL_FILE_SUFFIX), match[1])
+               for path in sorted(root.rglob(f"*{LABEL_FILE_SUFFIX}"))
+               for match in _KIND.finditer(path.read_text(encoding="utf-8"))]
+    if (root / KINDS_FILE).is_file():
+        for number, line in enumerate((root / KINDS_FILE).read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip() and not line.startswith("#"):
+                page_id, _, kind = line.partition("\t")
+                sources.append((f"{root / KINDS_FILE}:{number}", page_id.strip(), kind.strip()))
+    for where, page_id, kind in sources:
+        if kind not in PAGE_KINDS:
+            raise AnnotationError(f"{where}: unknown page kind {kind!r} (expected one of {', '.join(PAGE_KINDS)})")
+        if kinds.setdefault(page_id, kind) != kind:
+            raise AnnotationError(f"{where}: page {page_id} is given two kinds, {kinds[page_id]} and {kind}")
+    return kinds

@@ -1,0 +1,106 @@
+"""Site-grouped cross-validation: out-of-fold scoring, per-page and per-kind figures, page kinds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from boilerplate_ml.cross_validation import cv_report, out_of_fold, read_folds
+from boilerplate_ml.datagen.annotations import AnnotationError, page_kinds
+from boilerplate_ml.evaluation import mean_page_f1, page_line_f1
+from boilerplate_ml.labels import CONTENT, LABELS
+from boilerplate_ml.pages import Page
+
+
+def one_hot(label: str) -> torch.Tensor:
+    probs = torch.zeros(len(LABELS))
+    probs[LABELS.index(label)] = 1.0
+    return probs
+
+
+class RecordingScorer:
+    """Calls every line content, and remembers which pages it was fitted on."""
+
+    def __init__(self, training: list[Page]) -> None:
+        self.trained_on = {page.id for page in training}
+        self.scored: list[list[str]] = []
+
+    def line_probabilities(self, pages):
+        self.scored.extend(pages)
+        return [[None if not text.strip() else one_hot(CONTENT) for text in texts] for texts in pages]
+
+
+def page(page_id: str, labels: list[str | None]) -> Page:
+    return Page(page_id, f"{page_id}.example", ["" if label is None else f"行{i}" for i, label in enumerate(labels)], labels)
+
+
+def test_page_line_f1_counts_only_labelled_lines_and_rewards_an_empty_page_kept_empty():
+    assert page_line_f1(["content", None, "navigation"], [True, True, False]) == 1.0
+    assert page_line_f1(["navigation", "footer"], [False, False]) == 1.0
+    assert page_line_f1(["navigation", "footer"], [True, False]) == 0.0
+    assert page_line_f1(["content", "content", "navigation"], [True, False, True]) == pytest.approx(0.5)
+
+
+def test_mean_page_f1_weighs_each_page_once_however_long():
+    long_page = page("long", ["content"] * 98 + ["navigation"] * 2)
+    short_page = page("short", ["content", "navigation"])
+    kept = [[True] * 100, [False, True]]
+    assert mean_page_f1([long_page, short_page], kept) == pytest.approx((2 * 98 / 198 + 0.0) / 2)
+
+
+def test_out_of_fold_never_scores_a_page_with_a_model_that_saw_its_fold():
+    pages = [page(f"p{i}", ["content", "navigation"]) for i in range(6)]
+    folds = {f"p{i}": i % 3 for i in range(6)}
+    fitted: list[RecordingScorer] = []
+
+    def fit(training):
+        fitted.append(RecordingScorer(training))
+        return fitted[-1]
+
+    probabilities = out_of_fold(pages, folds, fit, extra_training=[page("synthetic", ["content"])],
+                                train_filter=lambda p: p.id != "p1")
+    assert len(fitted) == 3 and all(len(page_probs) == 2 for page_probs in probabilities)
+    for fold, scorer in enumerate(fitted):
+        held_out = {p.id for p in pages if folds[p.id] == fold}
+        assert not held_out & scorer.trained_on
+        assert "synthetic" in scorer.trained_on and "p1" not in scorer.trained_on
+        assert len(scorer.scored) == len(held_out)
+
+
+def test_out_of_fold_refuses_a_page_without_a_fold():
+    with pytest.raises(ValueError, match="have no fold"):
+        out_of_fold([page("p0", ["content"])], {}, RecordingScorer)
+
+
+def test_cv_report_gives_pooled_per_kind_and_per_label_figures():
+    pages = [page("a", ["content", "navigation"]), page("b", ["navigation", "navigation"])]
+    probabilities = [[one_hot(CONTENT), one_hot("navigation")], [one_hot(CONTENT), one_hot("navigation")]]
+    report = cv_report(pages, probabilities, kinds={"a": "article", "b": "directory"})
+    assert report["line_f1"] == pytest.approx(2 / 3)
+    assert report["mean_page_f1"] == pytest.approx(0.5)
+    assert report["kinds"]["article"]["line_f1"] == 1.0 and report["kinds"]["directory"]["line_f1"] == 0.0
+    assert report["labels"]["navigation"]["recall"] == pytest.approx(2 / 3)
+
+
+def test_read_folds(tmp_path):
+    path = tmp_path / "folds.json"
+    path.write_text(json.dumps({"folds": 2, "pages": {"a": 0, "b": 1}}))
+    assert read_folds(path) == {"a": 0, "b": 1}
+    path.write_text(json.dumps({"pages": {"a": "zero"}}))
+    with pytest.raises(ValueError, match="page id"):
+        read_folds(path)
+
+
+def test_page_kinds_from_label_files_and_kinds_tsv(tmp_path):
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "N1.labels").write_text("# extractor: html_text\n# digest: 0\n# kind: list\n1 content\n")
+    (tmp_path / "kinds.tsv").write_text("# id\tkind\nT1\tforum\n")
+    assert page_kinds(tmp_path) == {"N1": "list", "T1": "forum"}
+    (tmp_path / "kinds.tsv").write_text("N1\tarticle\n")
+    with pytest.raises(AnnotationError, match="two kinds"):
+        page_kinds(tmp_path)
+    (tmp_path / "kinds.tsv").write_text("T2\tessay\n")
+    with pytest.raises(AnnotationError, match="kinds.tsv:1: unknown page kind 'essay'"):
+        page_kinds(tmp_path)
