@@ -5,6 +5,10 @@ As in nanoGPT, every default sits here with its reason, and an unknown key is an
 
 from __future__ import annotations
 
+from boilerplate_ml.extras import require_extra
+
+require_extra("train", "training configs", "yaml")
+
 import dataclasses
 import json
 import typing

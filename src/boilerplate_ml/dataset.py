@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from boilerplate_ml.extras import require_extra
+
+require_extra("train", "boilerplate_ml.dataset", "datasets")
+
 import random
 from collections.abc import Sequence
 

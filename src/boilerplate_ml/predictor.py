@@ -12,15 +12,12 @@ from transformers import PreTrainedTokenizerBase
 
 from boilerplate_ml.jsonl import lone_surrogate_at
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS, is_blank
+from boilerplate_ml.model_location import resolve_model_dir
 from boilerplate_ml.modeling import load_line_classifier
 from boilerplate_ml.ngrams import NgramLineModel, average_probabilities
 from boilerplate_ml.page_tagger import PageTagger
 from boilerplate_ml.refiner import PageRefiner
 from boilerplate_ml.windows import Window, WindowSpec, build_windows, encode_lines, non_blank_lines
-
-#: The model that ships in the repository and is used when no path is given.
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "bpml-zh-small"
-
 
 @dataclass(frozen=True)
 class LinePrediction:
@@ -85,8 +82,11 @@ class Predictor:
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, device: str | None = None, **kwargs) -> Predictor:
-        """Load a model folder (default: the shipped model) onto ``device`` (default: CUDA if present)."""
-        model_dir = Path(path) if path is not None else DEFAULT_MODEL_DIR
+        """Load a model folder onto ``device`` (default: CUDA if present).
+
+        Without ``path``: $BOILERPLATE_ML_MODEL, else the cache, else the shipped model (``model_location``).
+        """
+        model_dir = resolve_model_dir(path)
         if not model_dir.is_dir():
             raise FileNotFoundError(f"model folder not found: {model_dir}")
         if not (model_dir / "config.json").is_file():

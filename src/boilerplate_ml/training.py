@@ -7,6 +7,10 @@ metrics.json and a model card.
 
 from __future__ import annotations
 
+from boilerplate_ml.extras import require_extra
+
+require_extra("train", "training", "datasets", "accelerate", "yaml")
+
 import json
 import logging
 from argparse import ArgumentParser
