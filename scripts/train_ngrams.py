@@ -23,8 +23,10 @@ from boilerplate_ml.config import ConfigError
 from boilerplate_ml.evaluation import probability_scores
 from boilerplate_ml.jsonl import InputError
 from boilerplate_ml.modeling import load_line_classifier
-from boilerplate_ml.ngrams import NgramLineModel, average_probabilities
+from boilerplate_ml.ngrams import NgramLineModel
+from boilerplate_ml.page_models import average_probabilities
 from boilerplate_ml.pages import Page
+from boilerplate_ml.pipeline import add_stage
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.training import check_run_folder, run_pages
 
@@ -65,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(report, indent=2))
 
     ngrams.save(args.model)
+    add_stage(args.model, "ngrams")
     set_metrics_entry(args.model, "ngrams", report)
     write_card_section(args.model, report, len(validation_pages))
     if (args.model / "refiner.json").is_file():

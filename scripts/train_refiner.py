@@ -22,6 +22,7 @@ from boilerplate_ml.card import score_table, set_card_section, set_metrics_entry
 from boilerplate_ml.dataset import split_by_site
 from boilerplate_ml.evaluation import probability_scores
 from boilerplate_ml.pages import Page, read_pages, site_of
+from boilerplate_ml.pipeline import add_stage
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.refiner import PageRefiner, train_refiner
 
@@ -85,6 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     print(json.dumps(report, indent=2))
 
     refiner.save(args.model)
+    add_stage(args.model, "refiner")
     set_metrics_entry(args.model, "refiner", report)
     write_card_section(args.model, report)
 

@@ -65,6 +65,9 @@ def _check_exported(model_dir, tmp_path):
     card = (model_dir / "README.md").read_text()
     assert f"{tmp_path}/train.jsonl" in card and f"{metrics['test']['line_f1']:.3f}" in card
     assert "| generated test pages |" in card  # the source's `about`
+    assert "library_name: boilerplate-ml" in card and "pipeline_tag" not in card, "transformers alone cannot run the folder"
+    assert f'boilerplate_ml.Predictor.from_pretrained("{model_dir}")' in card
+    assert json.loads((model_dir / "pipeline.json").read_text()) == {"stages": [{"stage": "line_classifier"}]}
     assert "1 layers, hidden 32, 2 heads" in card, "the model's real shape, read from its config"
     assert '"epochs"' not in card and '"max_steps": 4' in card, "max_steps governs, so the ignored epochs is not shown"
     from safetensors import safe_open

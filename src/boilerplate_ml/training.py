@@ -38,6 +38,7 @@ from boilerplate_ml.evaluation import LabelledLines, content_scores
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABEL_TO_ID, LABELS
 from boilerplate_ml.modeling import create_base_checkpoint, load_for_line_classification, staged_export
 from boilerplate_ml.pages import Page, read_pages, site_of
+from boilerplate_ml.pipeline import LINE_CLASSIFIER, write_pipeline
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.windows import LINE_MARKERS
 
@@ -227,6 +228,7 @@ def train(config: Config) -> Path:
             json.dump(metrics, handle, indent=2, ensure_ascii=False)
         with open(staging / "training_config.json", "w", encoding="utf-8") as handle:
             json.dump(config_to_dict(config), handle, indent=2, ensure_ascii=False)
+        write_pipeline(staging, [LINE_CLASSIFIER])
         write_model_card(staging, config, data_summary, metrics, base, trainer.model.config)
     return export_dir
 
