@@ -6,7 +6,7 @@ blog post reads like the post. The refiner is a small bidirectional GRU that run
 non-blank line of a page, reading the first pass's label probabilities plus a few layout
 features, and outputs new probabilities. It must be trained on *out-of-fold* first-pass
 predictions (pages the first pass never trained on), or it learns to trust over-confident
-scores; ``scripts/train_refiner.py`` does that.
+scores; ``recipe.build_model`` (``scripts/train.py``) does that.
 """
 
 from __future__ import annotations
