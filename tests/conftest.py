@@ -13,12 +13,12 @@ from boilerplate_ml.modeling import BertShape, create_base_checkpoint, load_for_
 from boilerplate_ml.windows import WindowSpec
 from sample_data import generated_pages
 
-SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+REPOSITORY = Path(__file__).resolve().parents[1]
 
 
-def load_script(name: str) -> ModuleType:
-    """A script of scripts/ loaded as a module, so that its main() runs in the test's process."""
-    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+def load_script(name: str, folder: str = "scripts") -> ModuleType:
+    """A script of scripts/ (or tools/) loaded as a module, so that its main() runs in the test's process."""
+    spec = importlib.util.spec_from_file_location(name, REPOSITORY / folder / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

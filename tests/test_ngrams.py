@@ -11,8 +11,10 @@ import torch
 
 from boilerplate_ml.jsonl import current_umask
 from boilerplate_ml.labels import LABELS
-from boilerplate_ml.ngrams import NgramLineModel, NgramSpec, average_probabilities, line_shape
+from boilerplate_ml.ngrams import NgramLineModel, NgramSpec
+from boilerplate_ml.page_models import average_probabilities, line_shape
 from boilerplate_ml.pages import Page
+from boilerplate_ml.pipeline import add_stage
 from boilerplate_ml.predictor import Predictor
 from sample_data import generated_pages, handwritten_page
 
@@ -78,6 +80,7 @@ def test_the_predictor_averages_the_line_classifier_with_the_ngram_model(tiny_mo
     assert alone.ngrams is None
     ngrams = NgramLineModel.fit(generated_pages(8, seed=4), SMALL)
     ngrams.save(model_dir)
+    add_stage(model_dir, "ngrams")
     both = Predictor.from_pretrained(model_dir, device="cpu")
     assert both.ngrams is not None
 

@@ -10,9 +10,10 @@ import torch
 
 from boilerplate_ml.jsonl import current_umask
 from boilerplate_ml.labels import LABELS
-from boilerplate_ml.ngrams import average_probabilities
+from boilerplate_ml.page_models import average_probabilities
 from boilerplate_ml.page_tagger import PageTagger, TaggerSpec
 from boilerplate_ml.pages import Page
+from boilerplate_ml.pipeline import add_stage
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.refiner import PageRefiner
 from sample_data import generated_pages, handwritten_page
@@ -106,10 +107,12 @@ def test_the_predictor_averages_the_tagger_with_the_refined_first_pass(tiny_mode
     model_dir = tmp_path / "model"
     shutil.copytree(tiny_model_dir, model_dir)
     PageRefiner.untrained(hidden=8, layers=1).save(model_dir)
+    add_stage(model_dir, "refiner")
     page = generated_pages(1, seed=5)[0].text
     without = Predictor.from_pretrained(model_dir, device="cpu")
     assert without.tagger is None and without.refiner is not None
     PageTagger.fit(generated_pages(4, seed=4), SMALL, epochs=1).save(model_dir)
+    add_stage(model_dir, "tagger")
     both = Predictor.from_pretrained(model_dir, device="cpu")
     assert both.tagger is not None
 

@@ -120,17 +120,3 @@ def test_pretrain_config_rejects_what_cannot_run(tiny_base_dir, article_glob, tm
     )
     with pytest.raises(ConfigError, match=re.escape(message)):
         load_pretrain_config(path)
-
-
-def test_pretrain_config_names_the_missing_plotting_extra(article_glob, tmp_path, monkeypatch):
-    import importlib.util
-
-    from boilerplate_ml.config import ConfigError
-    from boilerplate_ml.pretraining import load_pretrain_config
-
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "matplotlib" else real_find_spec(name, *a))
-    path = tmp_path / "pretrain.yaml"
-    path.write_text(f"name: x\ncorpus: {{articles: '{article_glob}'}}\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=re.escape("boilerplate-ml[data]")):
-        load_pretrain_config(path)

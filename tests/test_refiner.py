@@ -10,8 +10,10 @@ from safetensors.torch import load_file
 
 from boilerplate_ml.jsonl import current_umask
 from boilerplate_ml.labels import LABELS, LABEL_TO_ID
+from boilerplate_ml.page_models import LAYOUT_FEATURES
+from boilerplate_ml.pipeline import add_stage
 from boilerplate_ml.predictor import Predictor
-from boilerplate_ml.refiner import LAYOUT_FEATURES, BiGRUTagger, PageRefiner, line_features, train_refiner
+from boilerplate_ml.refiner import BiGRUTagger, PageRefiner, line_features, train_refiner
 from sample_data import generated_pages
 
 
@@ -39,9 +41,9 @@ def test_refine_keeps_blank_lines_blank_and_returns_distributions() -> None:
 
 
 def test_pages_refined_together_score_as_they_do_alone(monkeypatch) -> None:
-    import boilerplate_ml.refiner as refiner_module
+    import boilerplate_ml.page_models as page_models
 
-    monkeypatch.setattr(refiner_module, "PAGES_PER_BATCH", 2)  # several padded batches, pages of unequal length
+    monkeypatch.setattr(page_models, "PAGES_PER_BATCH", 2)  # several padded batches, pages of unequal length
     torch.manual_seed(0)
     refiner = PageRefiner.untrained(hidden=8, members=2).eval()
     pages = []
@@ -86,6 +88,7 @@ def test_saved_refiner_is_loaded_by_the_predictor_and_changes_its_output(tiny_mo
     torch.manual_seed(0)
     refiner = PageRefiner.untrained(hidden=8).eval()
     refiner.save(model_dir)
+    add_stage(model_dir, "refiner")
     refined = Predictor.from_pretrained(model_dir, device="cpu")
     assert refined.refiner is not None
 

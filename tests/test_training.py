@@ -13,9 +13,8 @@ from boilerplate_ml.config import load_config
 from boilerplate_ml.pages import Page, write_pages
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.pretraining import load_pretrain_config, pretrain
-from boilerplate_ml.refiner import train_refiner
+from boilerplate_ml.stage_training import train_ngram_stage, train_tagger_stage
 from boilerplate_ml.training import WeightAverager, train
-from conftest import load_script
 from sample_data import ARTICLES, generated_pages, write_articles
 
 TINY_WINDOWS = "{line_tokens: 8, tail_tokens: 2, window_tokens: 64, stride: 0.5}"
@@ -65,6 +64,9 @@ def _check_exported(model_dir, tmp_path):
     card = (model_dir / "README.md").read_text()
     assert f"{tmp_path}/train.jsonl" in card and f"{metrics['test']['line_f1']:.3f}" in card
     assert "| generated test pages |" in card  # the source's `about`
+    assert "library_name: boilerplate-ml" in card and "pipeline_tag" not in card, "transformers alone cannot run the folder"
+    assert f'boilerplate_ml.Predictor.from_pretrained("{model_dir}")' in card
+    assert json.loads((model_dir / "pipeline.json").read_text()) == {"stages": [{"stage": "line_classifier"}]}
     assert "1 layers, hidden 32, 2 heads" in card, "the model's real shape, read from its config"
     assert '"epochs"' not in card and '"max_steps": 4' in card, "max_steps governs, so the ignored epochs is not shown"
     from safetensors import safe_open
@@ -90,80 +92,45 @@ def test_finetune_from_scratch_saves_and_reloads(tmp_path):
     assert (tmp_path / "run" / "base" / "tokenizer.json").is_file(), "built base is saved in HF format first"
 
 
-def test_train_ngrams_adds_an_ngram_model_trained_on_the_runs_own_pages(tmp_path):
+def test_the_ngram_stage_adds_an_ngram_model_trained_on_the_runs_own_pages(tmp_path):
     _write_pages(tmp_path)
     model_dir = train(load_config(_finetune_config(tmp_path, "null")))
     card = model_dir / "README.md"
-    card.write_text(card.read_text() + "\n## Page-level refiner\nfigures\n")  # as train_refiner leaves it
-    assert load_script("train_ngrams").main(["--model", str(model_dir), "--test", str(tmp_path / "test.jsonl")]) == 0
+    card.write_text(card.read_text() + "\n## Page-level refiner\nfigures\n")  # as the refiner stage leaves it
+    report = train_ngram_stage(model_dir, tmp_path / "test.jsonl")
 
     assert (model_dir / "ngrams.safetensors").is_file() and Predictor.from_pretrained(model_dir, device="cpu").ngrams
     metrics = json.loads((model_dir / "metrics.json").read_text())
-    report = metrics["ngrams"]
+    assert metrics["ngrams"] == json.loads(json.dumps(report))
     assert report["training_pages"] == sum(source["pages"] for source in metrics["data"]["sources"])
     assert set(report["test"]) == {"line_classifier", "ngrams", "averaged"}
     text = card.read_text()
     assert text.index("## Character n-gram model") < text.index("## Page-level refiner"), "before the refiner it feeds"
     assert f"{report['test']['averaged']['line_f1']:.3f}" in text and text.endswith("figures\n")
 
-    # An n-gram model from another version in the folder does not stop a new one from being trained.
-    config = json.loads((model_dir / "ngrams.json").read_text())
-    config["spec"]["shape_bits"] = 8
-    (model_dir / "ngrams.json").write_text(json.dumps(config))
-    assert load_script("train_ngrams").main(["--model", str(model_dir)]) == 0
-    assert Predictor.from_pretrained(model_dir, device="cpu").ngrams.spec.shape_bits == 12
 
-
-def test_train_tagger_adds_a_page_tagger_trained_on_the_runs_own_pages(tmp_path):
+def test_the_tagger_stage_adds_a_page_tagger_trained_on_the_runs_own_pages(tmp_path):
     _write_pages(tmp_path)
     model_dir = train(load_config(_finetune_config(tmp_path, "null")))
-    args = ["--model", str(model_dir), "--epochs", "1", "--members", "2"]
-    assert load_script("train_tagger").main([*args, "--hash-bits", "10", "--test", str(tmp_path / "test.jsonl")]) == 0
+    report = train_tagger_stage(model_dir, tmp_path / "test.jsonl", epochs=1, members=2, hash_bits=10)
 
     assert (model_dir / "tagger.safetensors").is_file()
     tagger = Predictor.from_pretrained(model_dir, device="cpu").tagger
     assert len(tagger.members) == 2 and tagger.spec.hash_bits == 10
     assert "the mean of 2 taggers from seeds 0-1" in (model_dir / "README.md").read_text()
     metrics = json.loads((model_dir / "metrics.json").read_text())
-    report = metrics["tagger"]
     assert report["training_pages"] == sum(source["pages"] for source in metrics["data"]["sources"])
     assert set(report["test"]) == {"without_tagger", "tagger", "averaged"}
     assert f"{report['test']['averaged']['line_f1']:.3f}" in (model_dir / "README.md").read_text().split("## Page tagger")[1]
 
-    # A tagger from another version in the folder does not stop a new one from being trained,
-    # and --extra-pages adds pages, less those of the validation sites.
-    config = json.loads((model_dir / "tagger.json").read_text())
-    config["labels"][-1] = "other"
-    (model_dir / "tagger.json").write_text(json.dumps(config))
+    # Extra pages are added, less those of the validation sites.
     validation_site = metrics["data"]["validation_sites"][0]
     extra = [Page(f"E{i}", source, ["首页 新闻", "另一种抽取方式下的正文。"], ["navigation", "content"])
              for i, source in enumerate(["elsewhere.example", "elsewhere.example", validation_site])]
     write_pages(extra, tmp_path / "extra.jsonl")
-    assert load_script("train_tagger").main([*args, "--extra-pages", str(tmp_path / "extra.jsonl")]) == 0
-    assert Predictor.from_pretrained(model_dir, device="cpu").tagger is not None
-    report = json.loads((model_dir / "metrics.json").read_text())["tagger"]
+    report = train_tagger_stage(model_dir, epochs=1, members=1, extra_pages=(tmp_path / "extra.jsonl",))
     assert report["extra_pages"] == {"files": [str(tmp_path / "extra.jsonl")], "pages": 2}
     assert f"and 2 more pages from {tmp_path / 'extra.jsonl'}" in (model_dir / "README.md").read_text()
-
-
-def test_train_tagger_compares_with_a_refiner_trained_while_it_trained(tmp_path, monkeypatch):
-    _write_pages(tmp_path)
-    model_dir = train(load_config(_finetune_config(tmp_path, "null")))
-    script = load_script("train_tagger")
-    fit = script.PageTagger.fit
-
-    def fit_while_a_refiner_is_trained_into_the_folder(*args, **kwargs):
-        page = generated_pages(1, seed=5)[0]
-        probabilities = Predictor.from_pretrained(model_dir, device="cpu").line_probabilities([page.text])[0]
-        train_refiner([(page.texts, page.labels, probabilities)], epochs=1).save(model_dir)
-        return fit(*args, **kwargs)
-
-    compared_with_refiner = []
-    compare = script.compare
-    monkeypatch.setattr(script.PageTagger, "fit", fit_while_a_refiner_is_trained_into_the_folder)
-    monkeypatch.setattr(script, "compare", lambda predictor, *rest: compared_with_refiner.append(predictor.refiner is not None) or compare(predictor, *rest))
-    assert script.main(["--model", str(model_dir), "--epochs", "1", "--members", "1"]) == 0
-    assert compared_with_refiner == [True]
 
 
 @pytest.mark.slow

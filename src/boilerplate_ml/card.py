@@ -13,6 +13,12 @@ from transformers import PretrainedConfig
 from boilerplate_ml.config import Config, config_to_dict
 
 
+#: How a model folder is run: by this package, not by transformers alone (which loads only the line classifier).
+USAGE = """Load it with `boilerplate_ml.Predictor.from_pretrained("{model_dir}")` (`pip install boilerplate-ml`)
+or run `boilerplate-ml clean --model {model_dir}`. The folder's pipeline.json lists its stages and how
+their probabilities combine; transformers alone loads only the first of them, the line classifier."""
+
+
 def _table(rows: list[tuple[str, ...]]) -> str:
     header, *body = rows
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -61,8 +67,7 @@ def write_model_card(folder: Path, config: Config, data: dict, metrics: dict, ba
         del card_config["training"]["epochs"]
     text = f"""---
 language: zh
-library_name: transformers
-pipeline_tag: token-classification
+library_name: boilerplate-ml
 tags: [boilerplate-removal, web-text, chinese]
 ---
 
@@ -72,8 +77,9 @@ A line classifier for Chinese web pages in plain text (one line per block, Commo
 style): every non-blank line gets one of `content`, `navigation`, `metadata`, `footer`,
 `interaction`, `comment`, `spam`, `noise`. Consecutive lines are packed into windows of at most
 {config.model.windows.window_tokens} tokens, each line opened by a length marker and cut to
-{config.model.windows.line_tokens} tokens; a line's label probabilities are the mean over its tokens. Use it with
-`boilerplate_ml.Predictor.from_pretrained("{export_dir}")` or `boilerplate-ml clean --model {export_dir}`.
+{config.model.windows.line_tokens} tokens; a line's label probabilities are the mean over its tokens.
+
+{USAGE.format(model_dir=export_dir)}
 
 ## Base
 `{built}`: {shape}.

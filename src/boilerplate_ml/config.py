@@ -5,6 +5,10 @@ As in nanoGPT, every default sits here with its reason, and an unknown key is an
 
 from __future__ import annotations
 
+from boilerplate_ml.extras import require_extra
+
+require_extra("train", "training configs", "yaml")
+
 import dataclasses
 import json
 import typing
@@ -32,6 +36,9 @@ class SourceConfig:
     validate: bool = False
     #: What the pages are and how they were made, for the model card (a file name says too little).
     about: str = ""
+    #: Generated pages: added to every fold model's training as they are, never scored out of fold
+    #: for the refiner (it must learn from the first pass on real pages).
+    synthetic: bool = False
 
 
 @dataclass
@@ -79,6 +86,54 @@ class TrainingConfig:
     average_every: int = 50
 
 
+@dataclass
+class NgramStageConfig:
+    """The character n-gram model, fitted on the line classifier's training pages."""
+
+    seed: int = 0
+
+
+@dataclass
+class RefinerStageConfig:
+    """The page-level refiner, fitted on out-of-fold first passes.
+
+    The real (not synthetic) training pages are split into ``folds`` by site; for each fold a
+    first pass (line classifier and n-gram model, trained as the main one but on the other folds
+    and the synthetic pages, for ``fold_max_steps``) scores the fold's pages, which it never saw.
+    """
+
+    folds: int = 2
+    fold_max_steps: int = 1000
+    #: Share of a fold model's sites held out for its validation (watched only: the fold model is not chosen by it).
+    fold_validation_fraction: float = 0.05
+    epochs: int = 10
+    #: Members trained from seed, seed + 1, ... and averaged: one member's verdict swings with its seed.
+    members: int = 3
+    seed: int = 0
+
+
+@dataclass
+class TaggerStageConfig:
+    """The page tagger, fitted on the labels of the line classifier's training pages."""
+
+    epochs: int = 8
+    #: Members from seed, seed + 1, ...; six of 2^16 buckets is what fits the 30 MB folder.
+    members: int = 6
+    seed: int = 0
+    hash_bits: int = 16
+    #: More labelled pages for the tagger alone (pages of validation sites left out); the shipped tagger has none.
+    extra_pages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StagesConfig:
+    """The stages after the line classifier that ``scripts/train.py`` builds, in the shipped order; absent ones are not built."""
+
+    ngrams: NgramStageConfig | None = None
+    refiner: RefinerStageConfig | None = None
+    tagger: TaggerStageConfig | None = None
+
+
 class ExportsModel:
     """Where a run's model goes; shared by fine-tuning and pretraining configs."""
 
@@ -96,6 +151,7 @@ class Config(ExportsModel):
     data: DataConfig
     model: ModelConfig = field(default_factory=ModelConfig)
     training: TrainingConfig = field(default_factory=TrainingConfig)
+    stages: StagesConfig = field(default_factory=StagesConfig)
     seed: int = 42
     #: Checkpoints, logs and the built base go here (ignored by git).
     output_dir: str = "runs/default"
@@ -161,8 +217,33 @@ def load_config(path: str | Path) -> Config:
     check_data(config.data)
     check_windows_and_shape(config.model.windows, config.model.shape if config.model.base is None else None, "model.")
     check_training(config.training)
+    check_stages(config)
     check_paths(config)
     return config
+
+
+def check_stages(config: Config) -> None:
+    """Stage settings in range, and a refiner that has what it needs: n-grams before it and real pages to fold."""
+    stages = config.stages
+    if stages.refiner is not None:
+        refiner = stages.refiner
+        check_rules([
+            (stages.ngrams is not None, "refiner needs stages.ngrams: it learns from the first pass, line classifier and n-grams"),
+            (refiner.folds >= 2, "refiner.folds must be at least 2"),
+            (refiner.fold_max_steps >= 1, "refiner.fold_max_steps must be at least 1"),
+            (0.0 < refiner.fold_validation_fraction < 1.0, "refiner.fold_validation_fraction must lie in (0, 1)"),
+            (min(refiner.epochs, refiner.members) >= 1, "refiner.epochs and refiner.members must be at least 1"),
+            (any(not source.synthetic for source in config.data.train), "refiner needs a data.train source that is not synthetic"),
+        ], "stages.")
+    if stages.tagger is not None:
+        tagger = stages.tagger
+        check_rules([
+            (min(tagger.epochs, tagger.members) >= 1, "tagger.epochs and tagger.members must be at least 1"),
+            (8 <= tagger.hash_bits <= 24, "tagger.hash_bits must lie in [8, 24]"),
+        ], "stages.")
+        for path in tagger.extra_pages:
+            if not Path(path).is_file():
+                raise ConfigError(f"stages.tagger.extra_pages: file not found: {path}")
 
 
 #: What the Trainer's evaluation on the validation sites reports (``training.line_metrics``).
@@ -196,6 +277,8 @@ def check_windows_and_shape(windows: WindowSpec, shape: BertShape | None, prefix
 def check_data(data: DataConfig) -> None:
     check_rules(
         [(source.weight > 0, f"train[{i}].weight must be positive") for i, source in enumerate(data.train)]
+        + [(not (source.synthetic and source.validate), f"train[{i}]: synthetic pages cannot validate (held-out sites must be real)")
+           for i, source in enumerate(data.train)]
         + [(0.0 < data.validation_fraction < 1.0, "validation_fraction must lie in (0, 1)")],
         "data.",
     )

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from boilerplate_ml.extras import require_extra
+
+require_extra("train", "boilerplate_ml.dataset", "datasets")
+
+import hashlib
 import random
 from collections.abc import Sequence
 
@@ -57,3 +62,8 @@ def weighted(pages: Sequence[Page], weight: float, seed: int) -> list[Page]:
     whole, fraction = int(weight), weight - int(weight)
     sample = random.Random(seed).sample(list(pages), round(fraction * len(pages)))
     return list(pages) * whole + sample
+
+
+def site_fold(site: str, folds: int) -> int:
+    """The fold (of ``folds``) a site's pages all go to: a hash of its name, the same on every run."""
+    return hashlib.sha256(site.encode()).digest()[0] % folds

@@ -111,13 +111,19 @@ def staged_export(target: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    replace_folder(target, staging)
+
+
+def replace_folder(target: Path, finished: Path) -> None:
+    """Put the folder ``finished`` where ``target`` is, whole: the old ``target`` is removed only once the new one is in place."""
     readable = new_file_mode()  # safetensors writes weights 0600, unreadable to other users
-    for file in staging.rglob("*"):
+    for file in finished.rglob("*"):
         if file.is_file():
             file.chmod(readable)
     retired = target.with_name(f".{target.name}.old")
     shutil.rmtree(retired, ignore_errors=True)
     if target.exists():
         target.rename(retired)
-    staging.rename(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(finished), str(target))  # a rename on one file system, a copy across two
     shutil.rmtree(retired, ignore_errors=True)

@@ -10,24 +10,27 @@ nothing pickled, and one safetensors file of a few megabytes.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sparse
 import torch
 from safetensors.numpy import load_file, save_file
 from scipy.special import expit
-from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import SGDClassifier
 
 from boilerplate_ml.jsonl import new_file_mode
 from boilerplate_ml.labels import LABEL_TO_ID, LABELS
+from boilerplate_ml.page_models import hashing_vectorizers, line_shape
 from boilerplate_ml.pages import Page
 from boilerplate_ml.quantization import dequantize, quantize_rows
 from boilerplate_ml.windows import non_blank_lines
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import HashingVectorizer
 
 NGRAM_WEIGHTS = "ngrams.safetensors"
 NGRAM_CONFIG = "ngrams.json"
@@ -57,20 +60,6 @@ class NgramSpec:
     def feature_count(self) -> int:
         """Text and shape buckets for the line and each neighbour, then position and length."""
         return (2 * self.reach + 1) * (2**self.hash_bits + 2**self.shape_bits) + 2
-
-
-_DIGITS, _LATIN, _HAN = re.compile(r"[0-9０-９]"), re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]"), re.compile(r"[\u3400-\u9fff]")
-
-
-def hashing_vectorizers(max_ngram: int, hash_bits: int, shape_bits: int) -> tuple[HashingVectorizer, HashingVectorizer]:
-    """Character 1-``max_ngram``-gram counts, L2-normalised, of lines' text and of their :func:`line_shape`, each hashed into its own buckets."""
-    return tuple(HashingVectorizer(analyzer="char", ngram_range=(1, max_ngram), n_features=2**bits,
-                                   alternate_sign=False, norm="l2") for bits in (hash_bits, shape_bits))
-
-
-def line_shape(line: str) -> str:
-    """Digits as 0, Latin letters as a, Han characters as 中; punctuation and spaces as they are."""
-    return _HAN.sub("中", _LATIN.sub("a", _DIGITS.sub("0", line)))
 
 
 class NgramLineModel:
@@ -162,7 +151,3 @@ class NgramLineModel:
         return cls(spec, tensors["weights"], tensors["bias"])
 
 
-def average_probabilities(*models: Sequence[Sequence[torch.Tensor | None]]) -> list[list[torch.Tensor | None]]:
-    """Per page and line, the mean of several models' probabilities (None stays None for blank lines)."""
-    return [[None if lines[0] is None else sum(lines) / len(lines) for lines in zip(*pages, strict=True)]
-            for pages in zip(*models, strict=True)]

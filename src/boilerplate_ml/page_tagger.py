@@ -26,10 +26,16 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_se
 
 from boilerplate_ml.jsonl import new_file_mode
 from boilerplate_ml.labels import LABEL_TO_ID, LABELS
-from boilerplate_ml.ngrams import hashing_vectorizers, line_shape
+from boilerplate_ml.page_models import (
+    LAYOUT_FEATURES,
+    fit_page_by_page,
+    hashing_vectorizers,
+    layout_features,
+    line_shape,
+    score_in_batches,
+)
 from boilerplate_ml.pages import Page
 from boilerplate_ml.quantization import loaded_state, storable_state
-from boilerplate_ml.refiner import LAYOUT_FEATURES, fit_page_by_page, layout_features, score_in_batches
 from boilerplate_ml.windows import non_blank_lines
 
 TAGGER_WEIGHTS = "tagger.safetensors"

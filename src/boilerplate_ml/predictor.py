@@ -12,15 +12,14 @@ from transformers import PreTrainedTokenizerBase
 
 from boilerplate_ml.jsonl import lone_surrogate_at
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS, is_blank
+from boilerplate_ml.model_location import resolve_model_dir
 from boilerplate_ml.modeling import load_line_classifier
-from boilerplate_ml.ngrams import NgramLineModel, average_probabilities
+from boilerplate_ml.ngrams import NgramLineModel
+from boilerplate_ml.page_models import average_probabilities
 from boilerplate_ml.page_tagger import PageTagger
+from boilerplate_ml.pipeline import PIPELINE_FILE, SHIPPED_ORDER, read_pipeline
 from boilerplate_ml.refiner import PageRefiner
 from boilerplate_ml.windows import Window, WindowSpec, build_windows, encode_lines, non_blank_lines
-
-#: The model that ships in the repository and is used when no path is given.
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "bpml-zh-small"
-
 
 @dataclass(frozen=True)
 class LinePrediction:
@@ -37,11 +36,10 @@ class Predictor:
 
     A line is kept when the summed probability of the labels in ``keep_labels`` reaches
     ``threshold``; blank lines are never kept themselves but survive as paragraph breaks in
-    :meth:`clean`. When the model folder has a character n-gram model, its probabilities are
-    averaged with the line classifier's; when it has a page-level refiner, the result goes
-    through it; when it has a page tagger, what comes out so far is averaged with the tagger's.
-    The tagger is trained on labels, not on the first pass, so it comes after the refiner: fed
-    into it, it made the refined result worse on held-out sites (README, "Results").
+    :meth:`clean`. After the line classifier, the later stages (a character n-gram model, a
+    page-level refiner, a page tagger) run in ``stages`` order, as the model folder's
+    pipeline.json lists them: the n-gram model's and the tagger's probabilities are averaged with
+    what came before, the refiner replaces what came before with its refined reading of it.
     """
 
     def __init__(
@@ -56,6 +54,7 @@ class Predictor:
         refiner: PageRefiner | None = None,
         ngrams: NgramLineModel | None = None,
         tagger: PageTagger | None = None,
+        stages: Sequence[str] = SHIPPED_ORDER,
     ) -> None:
         if isinstance(keep_labels, str):  # one label, not its characters
             keep_labels = (keep_labels,)
@@ -81,20 +80,30 @@ class Predictor:
         self.refiner = refiner
         self.ngrams = ngrams
         self.tagger = tagger
+        self.stages = tuple(stages)
         self._keep_ids = torch.tensor([LABELS.index(label) for label in sorted(self.keep_labels)], dtype=torch.long)
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, device: str | None = None, **kwargs) -> Predictor:
-        """Load a model folder (default: the shipped model) onto ``device`` (default: CUDA if present)."""
-        model_dir = Path(path) if path is not None else DEFAULT_MODEL_DIR
+        """Load a model folder onto ``device`` (default: CUDA if present).
+
+        Without ``path``: $BOILERPLATE_ML_MODEL, else the cache, else the shipped model (``model_location``).
+        """
+        model_dir = resolve_model_dir(path)
         if not model_dir.is_dir():
             raise FileNotFoundError(f"model folder not found: {model_dir}")
         if not (model_dir / "config.json").is_file():
             raise FileNotFoundError(f"not a model folder (no config.json): {model_dir}")
         device = usable_device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        stages = read_pipeline(model_dir)
         tokenizer, model, spec = load_line_classifier(model_dir)
-        return cls(model, tokenizer, spec, device=device, refiner=PageRefiner.load(model_dir),
-                   ngrams=NgramLineModel.load(model_dir), tagger=PageTagger.load(model_dir), **kwargs)
+        later = {}
+        for name, loader in (("ngrams", NgramLineModel.load), ("refiner", PageRefiner.load), ("tagger", PageTagger.load)):
+            if name in stages:
+                later[name] = loader(model_dir)
+                if later[name] is None:
+                    raise FileNotFoundError(f"{model_dir / PIPELINE_FILE} lists the stage {name!r}, but its files are not in the folder")
+        return cls(model, tokenizer, spec, device=device, stages=stages, **later, **kwargs)
 
     def predict(self, text: str) -> list[LinePrediction]:
         """One prediction per line of ``text.split("\\n")``, in order."""
@@ -119,7 +128,7 @@ class Predictor:
 
     def line_probabilities(self, texts: Iterable[str], progress: bool = False) -> list[list[torch.Tensor | None]]:
         """Per page, each line's probabilities over LABELS (None for blank lines): the line classifier's,
-        averaged with the n-gram model's, refined, then averaged with the page tagger's (each step where the model has it)."""
+        then each later stage's in ``stages`` order (those this Predictor holds)."""
         return self._line_probabilities(pages_of(texts), progress)
 
     def _line_probabilities(self, texts: list[str], progress: bool) -> list[list[torch.Tensor | None]]:
@@ -140,12 +149,11 @@ class Predictor:
                 window = windows[window_index]
                 line_probs[line_index] = probabilities[window_index][window.line_indices.index(position)]
             results.append(line_probs)
-        if self.ngrams is not None:
-            results = average_probabilities(results, self.ngrams.line_probabilities(pages))
-        if self.refiner is not None:
-            results = self.refiner.refine_batch(list(zip(pages, results)))
-        if self.tagger is not None:
-            results = average_probabilities(results, self.tagger.line_probabilities(pages))
+        for name in self.stages:
+            if name == "refiner" and self.refiner is not None:
+                results = self.refiner.refine_batch(list(zip(pages, results)))
+            elif (stage := {"ngrams": self.ngrams, "tagger": self.tagger}.get(name)) is not None:
+                results = average_probabilities(results, stage.line_probabilities(pages))
         return results
 
     def _line_prediction(self, text: str, probs: torch.Tensor | None) -> LinePrediction:

@@ -12,8 +12,11 @@ a real Chinese BERT adapted to web text.
 
 from __future__ import annotations
 
+from boilerplate_ml.extras import require_extra
+
+require_extra("train", "pretraining", "datasets", "accelerate", "yaml", "matplotlib")
+
 import glob
-import importlib.util
 import json
 import random
 from collections.abc import Iterator
@@ -129,8 +132,6 @@ def load_pretrain_config(path: str | Path) -> PretrainConfig:
         if not Path(file).is_file():
             raise ConfigError(f"corpus.pages file not found: {file}")
     check_export_folder(config.export_path())
-    if importlib.util.find_spec("matplotlib") is None:  # the loss curve is drawn after an hour of training
-        raise ConfigError("pretraining draws its loss curve with matplotlib: pip install 'boilerplate-ml[data]'")
     return config
 
 

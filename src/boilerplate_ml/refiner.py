@@ -6,17 +6,14 @@ blog post reads like the post. The refiner is a small bidirectional GRU that run
 non-blank line of a page, reading the first pass's label probabilities plus a few layout
 features, and outputs new probabilities. It must be trained on *out-of-fold* first-pass
 predictions (pages the first pass never trained on), or it learns to trust over-confident
-scores; ``scripts/train_refiner.py`` does that.
+scores; ``recipe.build_model`` (``scripts/train.py``) does that.
 """
 
 from __future__ import annotations
 
 import json
-import random
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
 
 import torch
 from safetensors.numpy import load_file, save_file
@@ -24,63 +21,17 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
 
 from boilerplate_ml.jsonl import new_file_mode
-from boilerplate_ml.labels import LABELS, LABEL_TO_ID, is_blank
+from boilerplate_ml.labels import LABELS, LABEL_TO_ID
+from boilerplate_ml.page_models import LAYOUT_FEATURES, fit_page_by_page, layout_features, score_in_batches
 from boilerplate_ml.quantization import loaded_state, storable_state
 
 REFINER_WEIGHTS = "refiner.safetensors"
 REFINER_CONFIG = "refiner.json"
-_SENTENCE_END = re.compile(r"[。！？!?…」”』）)\.：:；;]\s*$")
-#: Pages scored in one padded pass by the refiner and the page tagger (score_in_batches).
-PAGES_PER_BATCH = 64
-#: Layout features per line, after the first pass's probabilities.
-LAYOUT_FEATURES = ("sqrt_length", "sentence_end", "digit_share", "blank_before", "blank_after", "position")
-
-
-def layout_features(texts: Sequence[str], indices: Sequence[int]) -> torch.Tensor:
-    """One row of LAYOUT_FEATURES for each of the lines ``indices`` (non-blank) of a page."""
-    rows = []
-    for k, i in enumerate(indices):
-        text = texts[i].strip()
-        rows.append([
-            min(len(text), 400) ** 0.5 / 20,
-            float(bool(_SENTENCE_END.search(text))),
-            sum(c.isdigit() for c in text) / len(text),
-            float(i > 0 and is_blank(texts[i - 1])),
-            float(i + 1 < len(texts) and is_blank(texts[i + 1])),
-            k / max(1, len(indices) - 1),
-        ])
-    return torch.tensor(rows, dtype=torch.float).reshape(len(indices), len(LAYOUT_FEATURES))
-
-
 def line_features(texts: Sequence[str], probs: Sequence[torch.Tensor | None]) -> tuple[list[int], torch.Tensor]:
     """Indices of the scored (non-blank) lines and one feature row for each: probabilities, then layout."""
     indices = [i for i, p in enumerate(probs) if p is not None]
     scored = torch.stack([probs[i] for i in indices]).float() if indices else torch.zeros(0, len(LABELS))
     return indices, torch.cat([scored, layout_features(texts, indices)], dim=1)
-
-
-Item = TypeVar("Item")
-
-
-def score_in_batches(
-    line_counts: Sequence[int],
-    pages: Sequence[tuple[Sequence[int], Item]],
-    score_batch: Callable[[list[Item]], Sequence[torch.Tensor]],
-) -> list[list[torch.Tensor | None]]:
-    """Per page of ``line_counts[p]`` lines, the rows ``score_batch`` gives for its scored lines
-    (``pages[p]``: their indices and what the model reads of them), None for the other lines.
-
-    Pages go PAGES_PER_BATCH to a call, sorted by length so that padding stays small; pages
-    without a scored line are not sent.
-    """
-    results: list[list[torch.Tensor | None]] = [[None] * count for count in line_counts]
-    scored = sorted((page for page, (indices, _) in enumerate(pages) if indices), key=lambda page: len(pages[page][0]))
-    for start in range(0, len(scored), PAGES_PER_BATCH):
-        batch = scored[start : start + PAGES_PER_BATCH]
-        for page, rows in zip(batch, score_batch([pages[page][1] for page in batch])):
-            for i, row in zip(pages[page][0], rows):
-                results[page][i] = row
-    return results
 
 
 class BiGRUTagger(nn.Module):
@@ -203,35 +154,3 @@ def train_refiner(
     return PageRefiner(taggers).eval()
 
 
-Model = TypeVar("Model", bound=nn.Module)
-Example = TypeVar("Example")
-
-
-def fit_page_by_page(
-    build: Callable[[], Model],
-    examples: Sequence[tuple[Example, torch.Tensor]],
-    logits: Callable[[Model, Example], torch.Tensor],
-    seed: int,
-    epochs: int,
-    learning_rate: float,
-    weight_decay: float,
-) -> Model:
-    """Train one page model, one page per step (AdamW), pages reshuffled each epoch.
-
-    The seed is set before the model is built, and the model shuffles its own copy of the pages,
-    so that member k of an ensemble is the same whatever was trained before it.
-    """
-    torch.manual_seed(seed)
-    rng = random.Random(seed)
-    model = build()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=weight_decay)
-    model.train()
-    order = list(examples)
-    for _ in range(epochs):
-        rng.shuffle(order)
-        for inputs, targets in order:
-            loss = nn.functional.cross_entropy(logits(model, inputs), targets)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-    return model.eval()

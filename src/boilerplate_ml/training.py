@@ -7,9 +7,12 @@ metrics.json and a model card.
 
 from __future__ import annotations
 
+from boilerplate_ml.extras import require_extra
+
+require_extra("train", "training", "datasets", "accelerate", "yaml")
+
 import json
 import logging
-from argparse import ArgumentParser
 from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
@@ -34,6 +37,7 @@ from boilerplate_ml.evaluation import LabelledLines, content_scores
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABEL_TO_ID, LABELS
 from boilerplate_ml.modeling import create_base_checkpoint, load_for_line_classification, staged_export
 from boilerplate_ml.pages import Page, read_pages, site_of
+from boilerplate_ml.pipeline import LINE_CLASSIFIER, write_pipeline
 from boilerplate_ml.predictor import Predictor
 from boilerplate_ml.windows import LINE_MARKERS
 
@@ -116,24 +120,14 @@ def load_training_pages(config: Config) -> tuple[list[Page], list[Page], dict]:
     return train, validation, summary
 
 
-def check_run_folder(parser: ArgumentParser, model_dir: Path, test: Path | None) -> None:
-    """For the scripts that add a part to a run folder: refuse, before any work, a folder that
-    scripts/train.py did not export (nothing is written into it) or a ``--test`` file that is not there."""
-    for needed in ("config.json", "metrics.json", "README.md"):
-        if not (model_dir / needed).is_file():
-            parser.error(f"{model_dir / needed} not found: --model must be a folder exported by scripts/train.py")
-    if test and not test.is_file():
-        parser.error(f"--test {test}: no such pages file")
-
-
 def run_pages(model_dir: Path, test: Path | None) -> tuple[list[Page], list[Page], list[Page]]:
-    """A run folder's training and validation pages, as scripts/train.py chose them, and the ``test`` pages (none without)."""
+    """A model folder's training and validation pages, as its line classifier's training chose them, and the ``test`` pages (none without)."""
     train_pages, validation_pages, _ = load_training_pages(config_of_model(model_dir))
     return train_pages, validation_pages, list(read_pages(test)) if test else []
 
 
-def train(config: Config) -> Path:
-    """Run the whole training; return the folder holding the exported model."""
+def train(config: Config, export_dir: Path | None = None) -> Path:
+    """Train the line classifier; return the folder it is exported to (``export_dir``, else the config's)."""
     set_seed(config.seed)
     output_dir = Path(config.output_dir)
     train_pages, validation_pages, data_summary = load_training_pages(config)
@@ -202,7 +196,7 @@ def train(config: Config) -> Path:
         averager.apply(trainer.model)
     validation_metrics = validation_scores(trainer)
 
-    export_dir = config.export_path()
+    export_dir = export_dir or config.export_path()
     with staged_export(export_dir) as staging:
         trainer.model.to(torch.float16)  # half the file; load_line_classifier computes in float32
         trainer.save_model(str(staging))
@@ -223,6 +217,7 @@ def train(config: Config) -> Path:
             json.dump(metrics, handle, indent=2, ensure_ascii=False)
         with open(staging / "training_config.json", "w", encoding="utf-8") as handle:
             json.dump(config_to_dict(config), handle, indent=2, ensure_ascii=False)
+        write_pipeline(staging, [LINE_CLASSIFIER])
         write_model_card(staging, config, data_summary, metrics, base, trainer.model.config)
     return export_dir
 

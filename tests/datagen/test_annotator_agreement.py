@@ -1,4 +1,4 @@
-"""scripts/annotator_agreement.py: agreement of label files with reference pages, and refusals."""
+"""tools/annotator_agreement.py: agreement of label files with reference pages, and refusals."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from boilerplate_ml.datagen.annotations import format_label_ranges, lines_digest
 from boilerplate_ml.pages import Page, write_pages
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "annotator_agreement.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "annotator_agreement.py"
 TEXTS = ["首页 新闻", "", "标题", "正文第一段。", "版权所有"]
 HUMAN = ["navigation", None, "content", "content", "footer"]
 

@@ -138,10 +138,3 @@ def test_train_script_reports_a_base_it_cannot_load_in_one_line(tmp_path, capsys
     monkeypatch.setattr("boilerplate_ml.training.load_for_line_classification", offline)
     assert train_main(["--config", str(config)]) == 2
     assert "error: We couldn't connect" in capsys.readouterr().err
-
-
-def test_make_site_folds_needs_two_folds(tmp_path):
-    folds_main = load_script("make_site_folds").main
-    with pytest.raises(SystemExit) as stopped:
-        folds_main([str(tmp_path / "folds"), str(tmp_path / "pages.jsonl"), "--folds", "0"])
-    assert stopped.value.code == 2

@@ -5,7 +5,7 @@ order and falls back to ``navigation``, the commonest kind of boilerplate (menus
 other headlines). Rules only name the kind of boilerplate: whether a line is ``content`` is
 decided by the gold alignment (:mod:`boilerplate_ml.datagen.gold_align`), never here. The
 patterns follow the examples and hard cases of LABELS.md; their agreement with the human
-labels of pages/train.jsonl is printed by ``scripts/measure_prepare_html.py --split train --rules-only``.
+labels of pages/train.jsonl is printed by ``tools/measure_prepare_html.py --split train --rules-only``.
 """
 
 from __future__ import annotations

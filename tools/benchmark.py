@@ -1,6 +1,6 @@
 """Throughput of ``boilerplate-ml clean`` over a page set: lines/s, pages/s and peak memory.
 
-    python scripts/benchmark.py ../shared/data/pages/dev.jsonl [--model DIR] [--batch-size N]
+    python tools/benchmark.py ../shared/data/pages/dev.jsonl [--model DIR] [--batch-size N]
 
 The input is JSON Lines with a ``text`` field, or labelled pages (LABELS.md format, turned into
 text first). The CLI runs as a child process, so start-up and model loading are counted, and its

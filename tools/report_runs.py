@@ -1,6 +1,6 @@
 """Print a Markdown table of the test scores that training runs wrote to their metrics.json.
 
-    python scripts/report_runs.py runs/human-random/model runs/human-pretrained/model …
+    python tools/report_runs.py runs/human-random/model runs/human-pretrained/model …
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ gold and HTML ``<title>``. Prints binary content agreement and 8-way label agree
 non-blank lines, and how many pages had gold and how many were skipped. ``--rules-only``
 prints the rules' per-label agreement on the human non-content lines instead.
 
-    python scripts/measure_prepare_html.py --split dev
-    python scripts/measure_prepare_html.py --split train --rules-only
+    python tools/measure_prepare_html.py --split dev
+    python tools/measure_prepare_html.py --split train --rules-only
 """
 
 from __future__ import annotations

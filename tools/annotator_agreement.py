@@ -6,7 +6,7 @@ human labels; this prints, over the non-blank lines of those pages, binary conte
 Label files are ``<id>.labels`` (see ``boilerplate_ml.datagen.annotations``); their digest
 header must match the reference page's lines.
 
-    python scripts/annotator_agreement.py ../shared/data/pages/train.jsonl annotations/calibration
+    python tools/annotator_agreement.py ../shared/data/pages/train.jsonl annotations/calibration
 """
 
 from __future__ import annotations

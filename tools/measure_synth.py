@@ -1,6 +1,6 @@
 """Print the label distribution of a generated synthetic set, to compare with the real train split.
 
-    python scripts/measure_synth.py --pages 500 --articles 3000 --seed 0 [--out synth.jsonl] [--show 2]
+    python tools/measure_synth.py --pages 500 --articles 3000 --seed 0 [--out synth.jsonl] [--show 2]
 """
 
 from __future__ import annotations
