@@ -80,7 +80,9 @@ def test_cv_report_gives_pooled_per_kind_and_per_label_figures():
     report = cv_report(pages, probabilities, kinds={"a": "article", "b": "directory"})
     assert report["line_f1"] == pytest.approx(2 / 3)
     assert report["mean_page_f1"] == pytest.approx(0.5)
-    assert report["kinds"]["article"]["line_f1"] == 1.0 and report["kinds"]["directory"]["line_f1"] == 0.0
+    assert report["kinds"]["article"]["line_f1"] == 1.0
+    assert report["kinds"]["directory"]["line_f1"] is None  # no content to keep: F1 says nothing
+    assert report["kinds"]["directory"]["wrongly_kept"] == 0.5
     assert report["labels"]["navigation"]["recall"] == pytest.approx(2 / 3)
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from boilerplate_ml.cross_validation import cv_report, format_report, out_of_fold, read_folds
 from boilerplate_ml.datagen.annotations import page_kinds
-from boilerplate_ml.ngrams import NgramLineModel, average_probabilities
+from boilerplate_ml.ngrams import NgramLineModel
+from boilerplate_ml.page_models import average_probabilities
 from boilerplate_ml.page_tagger import PageTagger
 from boilerplate_ml.pages import read_pages
 

@@ -81,10 +81,16 @@ def cv_report(pages: Sequence[Page], probabilities: ProbabilityLists, kinds: dic
         for kind, members in sorted(by_kind.items()):
             kind_pages = [pages[i] for i in members]
             kind_lines = LabelledLines.from_pages(kind_pages, [labels[i] for i in members], [kept[i] for i in members])
-            report["kinds"][kind] = {"pages": len(members), "lines": len(kind_lines.gold),
-                                     "line_f1": content_scores(kind_lines)["line_f1"],
-                                     "char_f1": content_scores(kind_lines)["char_f1"],
-                                     "mean_page_f1": mean_page_f1(kind_pages, [kept[i] for i in members])}
+            scores = content_scores(kind_lines)
+            has_content = CONTENT in kind_lines.gold
+            report["kinds"][kind] = {
+                "pages": len(members), "lines": len(kind_lines.gold),
+                # F1 of keeping content is undefined where there is none to keep (directory, spam pages):
+                # there the share of lines wrongly kept says how the kind fares.
+                "line_f1": scores["line_f1"] if has_content else None,
+                "char_f1": scores["char_f1"] if has_content else None,
+                "wrongly_kept": sum(k and g != CONTENT for g, k in zip(kind_lines.gold, kind_lines.kept)) / max(1, len(kind_lines.gold)),
+                "mean_page_f1": mean_page_f1(kind_pages, [kept[i] for i in members])}
     return report
 
 
@@ -93,8 +99,10 @@ def format_report(name: str, report: dict) -> str:
     out = [f"{name}: {report['pages']} pages, {report['lines']} lines | line F1 {report['line_f1']:.3f}  "
            f"char F1 {report['char_f1']:.3f}  mean page F1 {report['mean_page_f1']:.3f}"]
     for kind, scores in report.get("kinds", {}).items():
-        out.append(f"  kind {kind:<10} {scores['pages']:>4} pages {scores['lines']:>6} lines | line F1 "
-                   f"{scores['line_f1']:.3f}  char F1 {scores['char_f1']:.3f}  mean page F1 {scores['mean_page_f1']:.3f}")
+        f1 = ("line F1 -      char F1 -    " if scores["line_f1"] is None
+              else f"line F1 {scores['line_f1']:.3f}  char F1 {scores['char_f1']:.3f}")
+        out.append(f"  kind {kind:<10} {scores['pages']:>4} pages {scores['lines']:>6} lines | {f1}  mean page F1 "
+                   f"{scores['mean_page_f1']:.3f}  non-content kept {scores['wrongly_kept']:.3f}")
     out.append("  per label (P / R / F1, support): " + "; ".join(
         f"{label} {s['precision']:.2f}/{s['recall']:.2f}/{s['f1']:.2f} ({s['support']})"
         for label, s in report["labels"].items()))
