@@ -106,3 +106,28 @@ def test_page_kinds_from_label_files_and_kinds_tsv(tmp_path):
     (tmp_path / "kinds.tsv").write_text("T2\tessay\n")
     with pytest.raises(AnnotationError, match="kinds.tsv:1: unknown page kind 'essay'"):
         page_kinds(tmp_path)
+
+
+def test_cross_validate_tool_scores_every_page_out_of_fold_and_leaves_a_repository_out_of_training(tmp_path, capsys):
+    from conftest import load_script
+    from sample_data import generated_pages
+
+    from boilerplate_ml.pages import write_pages
+
+    pages = generated_pages(num_pages=12, seed=3)
+    write_pages(pages, tmp_path / "pages.jsonl")
+    (tmp_path / "folds.json").write_text(json.dumps({"pages": {p.id: i % 3 for i, p in enumerate(pages)}}))
+    (tmp_path / "index.jsonl").write_text("".join(
+        json.dumps({"id": p.id, "repo": "one/topic" if i < 4 else "other"}) + "\n" for i, p in enumerate(pages)))
+    (tmp_path / "annotations").mkdir()
+    (tmp_path / "annotations" / "kinds.tsv").write_text("".join(f"{p.id}\tarticle\n" for p in pages))
+    tool = load_script("cross_validate", "tools")
+    assert tool.main([str(tmp_path / "pages.jsonl"), "--folds", str(tmp_path / "folds.json"), "--kinds-from",
+                      str(tmp_path / "annotations"), "--train-without-repo", "one/topic", "--index",
+                      str(tmp_path / "index.jsonl"), "--json", str(tmp_path / "report.json")]) == 0
+    report = json.loads((tmp_path / "report.json").read_text())
+    (name, scores), = report.items()
+    assert "without the 4 pages of one/topic" in name
+    assert scores["pages"] == 12 and scores["kinds"]["article"]["pages"] == 12
+    assert 0.0 < scores["line_f1"] <= 1.0
+    assert "line F1" in capsys.readouterr().out

@@ -8,8 +8,9 @@ synthetic ones, in every fold's training and never scored). ``--stage`` picks wh
 character n-gram model, the page tagger, or their mean; these are the stages cheap enough to
 refit five times on two CPU cores. ``--shipped`` scores the shipped model as it is on the same
 pages, for reference: its training pages overlap these, so that row is not out of fold.
-``--train-without-source`` leaves pages whose id starts with a prefix out of training (but not
-out of scoring): with ``N`` it shows whether the one-topic archive teaches topic over layout.
+``--train-without-repo REPO --index INDEX`` leaves the pages that INDEX says came from REPO out of
+training (but not out of scoring): with the one-topic archive of html/more it shows whether
+those pages teach the model their topic instead of layout.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from boilerplate_ml.cross_validation import cv_report, format_report, out_of_fold, read_folds
 from boilerplate_ml.datagen.annotations import page_kinds
+from boilerplate_ml.datagen.html_pages import read_index
 from boilerplate_ml.ngrams import NgramLineModel
 from boilerplate_ml.page_models import average_probabilities
 from boilerplate_ml.page_tagger import PageTagger
@@ -42,11 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pages", nargs="+", type=Path, help="labelled real pages (LABELS.md JSON Lines)")
     parser.add_argument("--folds", type=Path, required=True, help="folds file: page id -> fold")
     parser.add_argument("--kinds-from", type=Path, help="annotations folder whose label files and kinds.tsv give page kinds")
-    parser.add_argument("--stage", choices=["ngrams", "tagger", "ngrams+tagger"], default="ngrams")
+    parser.add_argument("--stage", choices=["ngrams", "tagger", "ngrams+tagger", "none"], default="ngrams",
+                        help="what is fitted per fold; none: only --shipped")
     parser.add_argument("--tagger-members", type=int, default=1)
     parser.add_argument("--tagger-epochs", type=int, default=8)
     parser.add_argument("--extra", type=Path, action="append", default=[], help="pages added to every fold's training")
-    parser.add_argument("--train-without-source", default=None, help="leave pages whose id starts with this out of training")
+    parser.add_argument("--train-without-repo", default=None, help="leave the pages of this source repository out of training")
+    parser.add_argument("--index", type=Path, help="index.jsonl giving each page's source repository (with --train-without-repo)")
     parser.add_argument("--shipped", action="store_true", help="also score the shipped model as it is (not out of fold)")
     parser.add_argument("--json", type=Path, help="write the reports here")
     args = parser.parse_args(argv)
@@ -65,11 +69,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  fitted on {len(training)} pages", file=sys.stderr)
         return MeanOf(*scorers)
 
-    keep_in_training = ((lambda page: not page.id.startswith(args.train_without_source))
-                        if args.train_without_source else (lambda page: True))
+    if args.train_without_repo and not args.index:
+        parser.error("--train-without-repo needs --index")
+    left_out = {record["id"] for record in read_index(args.index).values() if record.get("repo") == args.train_without_repo} \
+        if args.train_without_repo else set()
+    keep_in_training = lambda page: page.id not in left_out  # noqa: E731
     reports = {}
-    name = args.stage + (f" (training without {args.train_without_source}*)" if args.train_without_source else "")
-    reports[name] = cv_report(pages, out_of_fold(pages, folds, fit, extra, keep_in_training), kinds)
+    if args.stage != "none":
+        name = args.stage + (f" (training without the {len(left_out)} pages of {args.train_without_repo})" if left_out else "")
+        reports[name] = cv_report(pages, out_of_fold(pages, folds, fit, extra, keep_in_training), kinds)
     if args.shipped:
         from boilerplate_ml.predictor import Predictor
 
