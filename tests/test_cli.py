@@ -93,7 +93,7 @@ def test_a_lone_surrogate_record_is_skipped_and_the_good_ones_written(run, tmp_p
 
 
 def test_skipped_records_are_listed_up_to_a_limit(run, tmp_path):
-    from boilerplate_ml.cli import SKIPS_LISTED
+    from boilerplate_ml.resume import SKIPS_LISTED
 
     source = tmp_path / "in.jsonl"
     bad = SKIPS_LISTED + 5
