@@ -15,7 +15,7 @@ import click
 
 from boilerplate_ml.datagen.gold_align import MIN_GOLD_COVERAGE
 from boilerplate_ml.documents import STDIN, Document, expand_inputs, read_documents
-from boilerplate_ml.jsonl import AtomicJsonlWriter, InputError, streams
+from boilerplate_ml.jsonl import AtomicJsonlWriter, InputError, streams, write_text_atomically
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS
 from boilerplate_ml.progress import LOG_INTERVAL_SECONDS, RunProgress
 from boilerplate_ml.resume import ResumableJsonlWriter, ResumeError, RunTally, run_fingerprint
@@ -257,6 +257,40 @@ def evaluate(pages_file, model, device, batch_size, threshold, worst) -> None:
     if worst:
         click.echo(f"\npages with the most wrong keep decisions (model; at most {worst})\n"
                    + worst_pages_table(page_errors(pages, predictions), worst))
+
+
+@main.command()
+@click.argument("pages_file")
+@click.option("-o", "--output", required=True, help="HTML file to write (self-contained: opens with no network).")
+@click.option("--max-pages", default=100, show_default=True, type=click.IntRange(1), help="Show the first N pages of PAGES_FILE.")
+@click.option("--text-field", default="text", show_default=True, help="Field of plain records that holds the page.")
+@click.option("--model", default=None, help="Model folder (default: the shipped model).")
+@click.option("--device", default=None, help="cpu, cuda … (default: CUDA if present).")
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1))
+@click.option("--keep", multiple=True, type=click.Choice(LABELS), help="Labels to keep (repeatable; default: content).")
+@THRESHOLD_OPTION
+def report(pages_file, output, max_pages, text_field, model, device, batch_size, keep, threshold) -> None:
+    """Draw what the model does to the pages of PAGES_FILE (labelled pages or records with a text field) as HTML."""
+    from boilerplate_ml.report import ReportPage, read_report_pages, render_report
+
+    check_output_path(output, inputs=[pages_file])
+    try:
+        pages = list(read_report_pages(pages_file, text_field, max_pages))
+    except (InputError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    if not pages:
+        raise click.ClickException(f"{pages_file}: no page to show")
+    predictor = _load_predictor(model, device, keep, threshold, batch_size)
+    predictions = predictor.predict_batch([page.text for page, _ in pages], progress=sys.stderr.isatty())
+    settings = (f"Model {model or 'shipped'}; a line is kept when P({' + '.join(sorted(predictor.keep_labels))}) "
+                f">= {threshold}, and its label is the most probable on the side of that verdict.")
+    try:
+        document = render_report([ReportPage(page, labelled, lines) for (page, labelled), lines in zip(pages, predictions)],
+                                 title=f"boilerplate-ml report: {os.path.basename(pages_file)}", settings=settings)
+    except ImportError as error:
+        raise click.ClickException(str(error)) from None
+    write_text_atomically(output, document)
+    click.echo(f"report of {len(pages)} pages written to {output}", err=True)
 
 
 @main.command("prepare-html")
