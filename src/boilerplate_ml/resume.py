@@ -121,11 +121,15 @@ class ResumableJsonlWriter:
         os.fsync(self._raw.fileno())  # the data is on disk before the state that points past it
         state = {"fingerprint": self._fingerprint, "bytes": self._raw.tell(), "tally": asdict(self.tally)}
         fd, temp = tempfile.mkstemp(prefix=".resume-", dir=os.path.dirname(self.state_path))
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(state, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, self.state_path)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(state, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, self.state_path)
+        except BaseException:  # a SIGTERM here leaves the previous state, which is still true, and no stray file
+            os.unlink(temp)
+            raise
         if self._gzip:
             self._sink = self._new_member()
 
