@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 import torch
+from hypothesis import HealthCheck, settings
 
 from boilerplate_ml.modeling import BertShape, create_base_checkpoint, load_for_line_classification
 from boilerplate_ml.windows import WindowSpec
 from sample_data import generated_pages
+
+# Property tests run the model on every example: a few by default, many in the "slow" profile
+# (HYPOTHESIS_PROFILE=slow python -m pytest tests/test_properties.py tests/test_hostile_inputs.py).
+_PROFILE = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("default", max_examples=40, **_PROFILE)
+settings.register_profile("ci", max_examples=40, derandomize=True, **_PROFILE)
+settings.register_profile("slow", max_examples=500, **_PROFILE)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 

@@ -93,7 +93,7 @@ def test_a_lone_surrogate_record_is_skipped_and_the_good_ones_written(run, tmp_p
 
 
 def test_skipped_records_are_listed_up_to_a_limit(run, tmp_path):
-    from boilerplate_ml.cli import SKIPS_LISTED
+    from boilerplate_ml.resume import SKIPS_LISTED
 
     source = tmp_path / "in.jsonl"
     bad = SKIPS_LISTED + 5
@@ -348,3 +348,14 @@ def test_sigterm_stops_a_run_without_leaving_its_temporary_file(tiny_model_dir, 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 128 + signal.SIGTERM
     assert list(tmp_path.iterdir()) == [source], "neither output nor temporary file is left"
+
+
+def test_with_labels_label_agrees_with_keep(run, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"text": p.text}, ensure_ascii=False) + "\n" for p in generated_pages(3)), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run(str(source), "-o", str(out), "--with-labels", "--threshold", "0.125")
+    assert result.exit_code == 0, result.output
+    lines = [line for record in _records(out) for line in record["lines"] if line["label"] is not None]
+    assert {line["keep"] for line in lines} == {True, False}
+    assert all((line["label"] == "content") == line["keep"] for line in lines)

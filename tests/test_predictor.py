@@ -112,3 +112,37 @@ def test_join_kept_collapses_blank_runs_between_kept_lines_only():
 def test_join_kept_keeps_a_crlf_page_crlf():
     lines = [_p("A\r", True), _p("\r", False), _p("\r", False), _p("B\r", True)]
     assert join_kept(lines) == "A\r\n\r\nB\r"
+
+
+@pytest.mark.parametrize(
+    "keep_labels, threshold",
+    [(("content",), 0.125), (("content",), 0.0), (("content", "navigation", "metadata"), 0.375), (("spam", "noise"), 0.25)],
+)
+def test_label_never_contradicts_keep(tiny_model_dir, keep_labels, threshold):
+    """A kept line has the most probable kept label, a dropped one the most probable dropped label."""
+    from boilerplate_ml.labels import LABELS
+
+    predictor = Predictor.from_pretrained(tiny_model_dir, device="cpu", keep_labels=keep_labels, threshold=threshold)
+    texts = [page.text for page in generated_pages(4)]
+    verdicts = set()
+    for page, probs in zip(predictor.predict_batch(texts), predictor.line_probabilities(texts)):
+        for prediction, line_probs in zip(page, probs):
+            if line_probs is None:
+                continue
+            side = [i for i, label in enumerate(LABELS) if (label in keep_labels) == prediction.keep]
+            best = max(side, key=lambda i: float(line_probs[i]))
+            assert (prediction.label in keep_labels) == prediction.keep
+            assert prediction.label == LABELS[best] and prediction.score == pytest.approx(float(line_probs[best]))
+            verdicts.add(prediction.keep)
+    if threshold > 0:
+        assert verdicts == {True, False}, "both verdicts must occur, or the rule is not tested on both sides"
+
+
+def test_loading_prints_nothing_and_leaves_transformers_settings_alone(tiny_model_dir, capfd):
+    from transformers.utils import logging as transformers_logging
+
+    before = (transformers_logging.get_verbosity(), transformers_logging.is_progress_bar_enabled())
+    Predictor.from_pretrained(tiny_model_dir, device="cpu")
+    captured = capfd.readouterr()
+    assert captured.out == "" and captured.err == "", "no weight-loading bar or warning"
+    assert (transformers_logging.get_verbosity(), transformers_logging.is_progress_bar_enabled()) == before

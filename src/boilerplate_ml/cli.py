@@ -12,20 +12,19 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 import click
-from tqdm.auto import tqdm
 
 from boilerplate_ml.datagen.gold_align import MIN_GOLD_COVERAGE
-from boilerplate_ml.documents import Document, expand_inputs, read_documents
-from boilerplate_ml.jsonl import AtomicJsonlWriter, InputError, streams
+from boilerplate_ml.documents import STDIN, Document, expand_inputs, read_documents
+from boilerplate_ml.jsonl import AtomicJsonlWriter, InputError, streams, write_text_atomically
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS
+from boilerplate_ml.progress import LOG_INTERVAL_SECONDS, RunProgress
+from boilerplate_ml.resume import ResumableJsonlWriter, ResumeError, RunTally, run_fingerprint
 
 if TYPE_CHECKING:
     from boilerplate_ml.predictor import LinePrediction, Predictor
 
 #: Pages predicted together: enough to fill many batches of windows, little enough to stream.
 PAGES_PER_CHUNK = 64
-#: How many skipped records are listed by name at the end of a run.
-SKIPS_LISTED = 20
 
 
 #: One definition for clean and evaluate, so that evaluate can score the rule clean applies.
@@ -44,13 +43,8 @@ def main() -> None:
 def _load_predictor(
     model: str | None, device: str | None, keep: tuple[str, ...], threshold: float, batch_size: int
 ) -> Predictor:
-    from transformers.utils import logging as transformers_logging
-
     from boilerplate_ml.predictor import Predictor
 
-    # Our own progress bar and messages are the ones a user of the CLI should see.
-    transformers_logging.set_verbosity_error()
-    transformers_logging.disable_progress_bar()
     try:
         return Predictor.from_pretrained(
             model, device=device, keep_labels=keep or (CONTENT,), threshold=threshold, batch_size=batch_size
@@ -91,46 +85,98 @@ def _documents(files: list[str], text_field: str, stdin_format: str) -> Iterator
               help="fail: stop at the first bad record and write nothing; skip: go on and report what was skipped.")
 @click.option("--stdin-format", type=click.Choice(["jsonl", "txt"]), default="jsonl", show_default=True,
               help="What - on input holds: JSON Lines, or one page of text.")
-def clean(inputs, output, text_field, output_field, with_labels, model, device, batch_size, keep, threshold, on_error, stdin_format) -> None:
+@click.option("--max-skip-fraction", default=1.0, show_default=True, type=click.FloatRange(0, 1),
+              help="With --on-error skip, exit 1 when more than this share of the records was skipped (always when all were).")
+@click.option("--resume", is_flag=True,
+              help="Checkpoint the output as it grows, and continue an interrupted run of the same command.")
+@click.option("--log-interval", default=LOG_INTERVAL_SECONDS, show_default=True, type=click.FloatRange(0),
+              help="Seconds between progress lines when stderr is not a terminal.")
+def clean(inputs, output, text_field, output_field, with_labels, model, device, batch_size, keep, threshold, on_error,
+          stdin_format, max_skip_fraction, resume, log_interval) -> None:
     """Clean pages from INPUTS (.txt files, folders, JSON Lines plain or .gz, - for stdin)."""
     try:
         files = expand_inputs(list(inputs), output)
     except InputError as error:
         raise click.ClickException(str(error)) from None
     check_output_path(output)
+    options = dict(text_field=text_field, output_field=output_field, with_labels=with_labels, model=model,
+                   keep=sorted(keep), threshold=threshold, on_error=on_error)
+    fingerprint = _resume_fingerprint(files, output, options) if resume else None
     predictor = _load_predictor(model, device, keep, threshold, batch_size)
-    skipped: list[InputError] = []
-    written = 0
-    documents = _documents(files, text_field, stdin_format)
-    progress = tqdm(desc="pages", unit="page", file=sys.stderr, disable=None)
+    writer, tally = _open_output(output, fingerprint)
+    documents = islice(_documents(files, text_field, stdin_format), tally.records, None)
+    progress = RunProgress(files, done=tally.records, log_interval=log_interval)
     try:
-        with stop_cleanly_on_sigterm(), AtomicJsonlWriter(output) as writer:
+        with stop_cleanly_on_sigterm(), writer:
             while chunk := list(islice(documents, PAGES_PER_CHUNK)):
                 good, failure = [], None
                 for item in chunk:
-                    if isinstance(item, InputError) and on_error == "fail":
+                    if not isinstance(item, InputError):
+                        good.append(item)
+                    elif on_error == "skip":
+                        tally.skip(item)
+                    else:
                         failure = item  # the records before it still go out (to stdout; a file is discarded)
                         break
-                    (skipped if isinstance(item, InputError) else good).append(item)
                 predictions = predictor.predict_batch([doc.text for doc in good])
                 for doc, lines in zip(good, predictions):
                     writer.write(_output_record(doc, lines, output_field, with_labels))
-                written += len(good)
-                progress.update(len(chunk))
+                tally.written += len(good)
+                progress.update(len(chunk), sum(map(len, predictions)))
                 if failure:
                     raise failure
+                tally.records += len(chunk)
+                if resume:
+                    writer.checkpoint()
     except InputError as error:
         done = "the records before it have gone out" if streams(output) else "nothing written"
         raise click.ClickException(f"{error} ({done}; use --on-error skip to go on past bad records)") from None
+    except (KeyboardInterrupt, SystemExit):
+        if resume:
+            click.echo(f"stopped after {tally.records} records; run the same command with --resume to go on", err=True)
+        raise
     finally:
         progress.close()
-    click.echo(f"cleaned {written} pages into {output}", err=True)
-    if skipped:
-        click.echo(f"skipped {len(skipped)} bad records:", err=True)
-        for error in skipped[:SKIPS_LISTED]:
-            click.echo(f"  {error}", err=True)
-        if len(skipped) > SKIPS_LISTED:
-            click.echo(f"  … and {len(skipped) - SKIPS_LISTED} more", err=True)
+    _report_skips(tally, output, max_skip_fraction)
+
+
+def _resume_fingerprint(files: list[str], output: str, options: dict) -> dict:
+    if output == "-" or streams(output):
+        raise click.ClickException("--resume needs an output file (not stdout, a device or a pipe) to continue")
+    if STDIN in files:
+        raise click.ClickException("--resume cannot read stdin again; give the input as files")
+    return run_fingerprint(files, options)
+
+
+def _open_output(output: str, fingerprint: dict | None) -> tuple[AtomicJsonlWriter | ResumableJsonlWriter, RunTally]:
+    """The writer for the run and its tally, carried over from the interrupted run when resuming one."""
+    if fingerprint is None:
+        return AtomicJsonlWriter(output), RunTally()
+    try:
+        writer = ResumableJsonlWriter(output, fingerprint)
+    except ResumeError as error:
+        raise click.ClickException(str(error)) from None
+    if writer.resumed:
+        click.echo(f"resuming {output}: {writer.tally.records} records done before "
+                   f"({writer.tally.written} pages written, {writer.tally.skipped} skipped)", err=True)
+    return writer, writer.tally
+
+
+def _report_skips(tally: RunTally, output: str, max_skip_fraction: float) -> None:
+    """The run's counts; an exit status of 1 when the skips say that the run did not do its job."""
+    click.echo(f"cleaned {tally.written} pages into {output}", err=True)
+    if tally.skipped:
+        click.echo(f"skipped {tally.skipped} bad records:", err=True)
+        for message in tally.skip_examples:
+            click.echo(f"  {message}", err=True)
+        if tally.skipped > len(tally.skip_examples):
+            click.echo(f"  … and {tally.skipped - len(tally.skip_examples)} more", err=True)
+    if tally.skipped_too_many(max_skip_fraction):
+        share = tally.skipped / (tally.skipped + tally.written)
+        raise click.ClickException(
+            f"skipped {tally.skipped} of {tally.skipped + tally.written} records ({share:.1%}), "
+            + ("so nothing was cleaned" if not tally.written else f"more than --max-skip-fraction {max_skip_fraction}")
+        )
 
 
 @contextmanager
@@ -211,6 +257,40 @@ def evaluate(pages_file, model, device, batch_size, threshold, worst) -> None:
     if worst:
         click.echo(f"\npages with the most wrong keep decisions (model; at most {worst})\n"
                    + worst_pages_table(page_errors(pages, predictions), worst))
+
+
+@main.command()
+@click.argument("pages_file")
+@click.option("-o", "--output", required=True, help="HTML file to write (self-contained: opens with no network).")
+@click.option("--max-pages", default=100, show_default=True, type=click.IntRange(1), help="Show the first N pages of PAGES_FILE.")
+@click.option("--text-field", default="text", show_default=True, help="Field of plain records that holds the page.")
+@click.option("--model", default=None, help="Model folder (default: the shipped model).")
+@click.option("--device", default=None, help="cpu, cuda … (default: CUDA if present).")
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1))
+@click.option("--keep", multiple=True, type=click.Choice(LABELS), help="Labels to keep (repeatable; default: content).")
+@THRESHOLD_OPTION
+def report(pages_file, output, max_pages, text_field, model, device, batch_size, keep, threshold) -> None:
+    """Draw what the model does to the pages of PAGES_FILE (labelled pages or records with a text field) as HTML."""
+    from boilerplate_ml.report import ReportPage, read_report_pages, render_report
+
+    check_output_path(output, inputs=[pages_file])
+    try:
+        pages = list(read_report_pages(pages_file, text_field, max_pages))
+    except (InputError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    if not pages:
+        raise click.ClickException(f"{pages_file}: no page to show")
+    predictor = _load_predictor(model, device, keep, threshold, batch_size)
+    predictions = predictor.predict_batch([page.text for page, _ in pages], progress=sys.stderr.isatty())
+    settings = (f"Model {model or 'shipped'}; a line is kept when P({' + '.join(sorted(predictor.keep_labels))}) "
+                f">= {threshold}, and its label is the most probable on the side of that verdict.")
+    try:
+        document = render_report([ReportPage(page, labelled, lines) for (page, labelled), lines in zip(pages, predictions)],
+                                 title=f"boilerplate-ml report: {os.path.basename(pages_file)}", settings=settings)
+    except ImportError as error:
+        raise click.ClickException(str(error)) from None
+    write_text_atomically(output, document)
+    click.echo(f"report of {len(pages)} pages written to {output}", err=True)
 
 
 @main.command("prepare-html")

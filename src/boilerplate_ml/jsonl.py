@@ -150,3 +150,17 @@ def current_umask() -> int:
 def new_file_mode() -> int:
     """The permissions a new file gets under the umask; tempfile and safetensors give 0600 instead."""
     return 0o666 & ~current_umask()
+
+
+def write_text_atomically(path: str, text: str) -> None:
+    """Write a whole text file (a report) under a temporary name and give it ``path``'s name once complete."""
+    target = os.path.realpath(path)
+    fd, temp = tempfile.mkstemp(prefix=".partial-", dir=os.path.dirname(target))
+    try:
+        os.fchmod(fd, new_file_mode())
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        os.unlink(temp)
+        raise

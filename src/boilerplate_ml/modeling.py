@@ -22,6 +22,7 @@ from transformers import (
     PreTrainedModel,
     PreTrainedTokenizerBase,
 )
+from transformers.utils import logging as transformers_logging
 
 from boilerplate_ml.jsonl import new_file_mode
 from boilerplate_ml.labels import LABEL_TO_ID, LABELS
@@ -86,15 +87,34 @@ def load_for_line_classification(
 
 def load_line_classifier(path: str | Path) -> tuple[PreTrainedTokenizerBase, PreTrainedModel, WindowSpec]:
     """Load a fine-tuned line classifier and the window spec it was trained with."""
-    tokenizer = AutoTokenizer.from_pretrained(str(path))
-    # Weights are stored in float16 (half the download) and computed in float32, which CPUs run fastest.
-    model = AutoModelForTokenClassification.from_pretrained(str(path), dtype=torch.float32)
+    with quiet_transformers():
+        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        # Weights are stored in float16 (half the download) and computed in float32, which CPUs run fastest.
+        model = AutoModelForTokenClassification.from_pretrained(str(path), dtype=torch.float32)
     spec_dict = getattr(model.config, WINDOW_SPEC_KEY, None)
     if spec_dict is None:
         raise ValueError(f"{path} is not a boilerplate-ml line classifier (config.json has no {WINDOW_SPEC_KEY!r})")
     if list(model.config.id2label.values()) != list(LABELS):
         raise ValueError(f"{path} predicts labels {list(model.config.id2label.values())}, not {list(LABELS)}")
     return tokenizer, model, WindowSpec(**spec_dict)
+
+
+@contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """Silence transformers' weight-loading bar and warnings for a load, then restore the caller's settings.
+
+    Loading a finished model is not news to the user of the API or the CLI; a library that
+    changed transformers' global verbosity for good would be a rude neighbour.
+    """
+    verbosity, bar = transformers_logging.get_verbosity(), transformers_logging.is_progress_bar_enabled()
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        transformers_logging.set_verbosity(verbosity)
+        if bar:
+            transformers_logging.enable_progress_bar()
 
 
 @contextmanager

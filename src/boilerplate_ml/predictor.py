@@ -23,7 +23,12 @@ from boilerplate_ml.windows import Window, WindowSpec, build_windows, encode_lin
 
 @dataclass(frozen=True)
 class LinePrediction:
-    """One line of a page as it came, its label (None if blank), that label's probability, and the verdict."""
+    """One line of a page as it came, its label (None if blank), that label's probability, and the verdict.
+
+    ``label`` never contradicts ``keep``: a kept line gets the most probable of the kept labels,
+    a dropped one the most probable of the others. The verdict is taken on the summed probability
+    of the kept labels, so a plain 8-way argmax could say ``content`` of a line the sum drops.
+    """
 
     text: str
     label: str | None
@@ -35,11 +40,13 @@ class Predictor:
     """Labels the lines of pages with a fine-tuned line classifier.
 
     A line is kept when the summed probability of the labels in ``keep_labels`` reaches
-    ``threshold``; blank lines are never kept themselves but survive as paragraph breaks in
-    :meth:`clean`. After the line classifier, the later stages (a character n-gram model, a
-    page-level refiner, a page tagger) run in ``stages`` order, as the model folder's
-    pipeline.json lists them: the n-gram model's and the tagger's probabilities are averaged with
-    what came before, the refiner replaces what came before with its refined reading of it.
+    ``threshold`` (always, when every label is kept); its label is then the most probable kept
+    label, and otherwise the most probable dropped one (see :class:`LinePrediction`). Blank lines
+    are never kept themselves but survive as paragraph breaks in :meth:`clean`. After the line
+    classifier, the later stages (a character n-gram model, a page-level refiner, a page tagger)
+    run in ``stages`` order, as the model folder's pipeline.json lists them: the n-gram model's
+    and the tagger's probabilities are averaged with what came before, the refiner replaces what
+    came before with its refined reading of it.
     """
 
     def __init__(
@@ -81,7 +88,7 @@ class Predictor:
         self.ngrams = ngrams
         self.tagger = tagger
         self.stages = tuple(stages)
-        self._keep_ids = torch.tensor([LABELS.index(label) for label in sorted(self.keep_labels)], dtype=torch.long)
+        self._kept_mask = torch.tensor([label in self.keep_labels for label in LABELS])
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, device: str | None = None, **kwargs) -> Predictor:
@@ -159,8 +166,10 @@ class Predictor:
     def _line_prediction(self, text: str, probs: torch.Tensor | None) -> LinePrediction:
         if probs is None:
             return LinePrediction(text, None, None, False)
-        score, label_id = probs.max(dim=0)
-        keep = float(probs[self._keep_ids].sum()) >= self.threshold
+        # With every label kept, the sum is 1 up to rounding, which must not drop a line to no label at all.
+        keep = bool(self._kept_mask.all()) or float(probs[self._kept_mask].sum()) >= self.threshold
+        side = self._kept_mask if keep else ~self._kept_mask
+        score, label_id = probs.masked_fill(~side, -1.0).max(dim=0)
         return LinePrediction(text, LABELS[int(label_id)], float(score), keep)
 
     @torch.inference_mode()
