@@ -18,6 +18,8 @@ from boilerplate_ml.datagen.gold_align import MIN_GOLD_COVERAGE
 from boilerplate_ml.documents import Document, expand_inputs, read_documents
 from boilerplate_ml.jsonl import AtomicJsonlWriter, InputError, streams
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS
+from boilerplate_ml.parallel import WorkerModelError, WorkerPool, default_threads, predict_in_order
+from boilerplate_ml.text_encoding import check_encoding
 
 if TYPE_CHECKING:
     from boilerplate_ml.predictor import LinePrediction, Predictor
@@ -42,8 +44,10 @@ def main() -> None:
 
 
 def _load_predictor(
-    model: str | None, device: str | None, keep: tuple[str, ...], threshold: float, batch_size: int
-) -> Predictor:
+    model: str | None, device: str | None, keep: tuple[str, ...], threshold: float, batch_size: int,
+    threads: int | None = None, quantize: bool = False, workers: int = 1,
+) -> Predictor | WorkerPool:
+    """The model in this process, or ``workers`` processes that each load it (their errors come with the first chunk)."""
     from transformers.utils import logging as transformers_logging
 
     from boilerplate_ml.predictor import Predictor
@@ -51,12 +55,21 @@ def _load_predictor(
     # Our own progress bar and messages are the ones a user of the CLI should see.
     transformers_logging.set_verbosity_error()
     transformers_logging.disable_progress_bar()
+    options = dict(device=device, keep_labels=keep or (CONTENT,), threshold=threshold, batch_size=batch_size,
+                   threads=threads, quantize=quantize)
+    if workers > 1:
+        return WorkerPool(workers, model, options)
     try:
-        return Predictor.from_pretrained(
-            model, device=device, keep_labels=keep or (CONTENT,), threshold=threshold, batch_size=batch_size
-        )
+        return Predictor.from_pretrained(model, **options)
     except (OSError, ValueError) as error:
         raise click.ClickException(str(error)) from None
+
+
+def _encoding(value: str) -> str:
+    try:
+        return check_encoding(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def check_output_path(output: str, inputs: Iterable[str] = ()) -> None:
@@ -71,9 +84,28 @@ def check_output_path(output: str, inputs: Iterable[str] = ()) -> None:
         raise click.ClickException(f"{output} is also an input; writing it would replace what is being read")
 
 
-def _documents(files: list[str], text_field: str, stdin_format: str) -> Iterator[Document | InputError]:
+def _documents(files: list[str], text_field: str, stdin_format: str, encoding: str) -> Iterator[Document | InputError]:
     for file in files:
-        yield from read_documents(file, text_field, stdin_format)
+        yield from read_documents(file, text_field, stdin_format, encoding)
+
+
+def _checked_chunks(
+    documents: Iterator[Document | InputError], on_error: str, skipped: list[InputError]
+) -> Iterator[tuple[tuple[list[Document], InputError | None, int], list[str]]]:
+    """Chunks of good documents (tagged with the chunk's first bad record under ``fail``, and its size) and their texts.
+
+    Under ``fail`` the chunk that holds a bad record is the last: its records before it still go out.
+    """
+    while chunk := list(islice(documents, PAGES_PER_CHUNK)):
+        good, failure = [], None
+        for item in chunk:
+            if isinstance(item, InputError) and on_error == "fail":
+                failure = item
+                break
+            (skipped if isinstance(item, InputError) else good).append(item)
+        yield (good, failure, len(chunk)), [doc.text for doc in good]
+        if failure:
+            return
 
 
 @main.command()
@@ -89,41 +121,46 @@ def _documents(files: list[str], text_field: str, stdin_format: str) -> Iterator
 @THRESHOLD_OPTION
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True,
               help="fail: stop at the first bad record and write nothing; skip: go on and report what was skipped.")
-@click.option("--stdin-format", type=click.Choice(["jsonl", "txt"]), default="jsonl", show_default=True,
-              help="What - on input holds: JSON Lines, or one page of text.")
-def clean(inputs, output, text_field, output_field, with_labels, model, device, batch_size, keep, threshold, on_error, stdin_format) -> None:
-    """Clean pages from INPUTS (.txt files, folders, JSON Lines plain or .gz, - for stdin)."""
+@click.option("--stdin-format", type=click.Choice(["jsonl", "txt", "warc"]), default="jsonl", show_default=True,
+              help="What - on input holds: JSON Lines, one page of text, or WARC/WET.")
+@click.option("--input-encoding", default="auto", show_default=True, callback=lambda ctx, param, value: _encoding(value),
+              help="Encoding of text files and WARC payloads: auto (UTF-8 if valid, else detected: GB18030, Big5 …) or a codec.")
+@click.option("--threads", default=None, type=click.IntRange(1), help="Torch threads per process (default: the cores torch sees, shared among workers).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Processes, each loading the model once.")
+@click.option("--quantize", is_flag=True, help="Run the line classifier's linear layers in int8 (CPU; faster, nearly the same output).")
+def clean(inputs, output, text_field, output_field, with_labels, model, device, batch_size, keep, threshold, on_error, stdin_format,
+          input_encoding, threads, workers, quantize) -> None:
+    """Clean pages from INPUTS (.txt, WARC/WET, parquet and JSON Lines files, each also .gz or .zst; folders; - for stdin)."""
     try:
         files = expand_inputs(list(inputs), output)
     except InputError as error:
         raise click.ClickException(str(error)) from None
     check_output_path(output)
-    predictor = _load_predictor(model, device, keep, threshold, batch_size)
+    if threads is None and workers > 1:
+        threads = default_threads(workers)
+    predictor = _load_predictor(model, device, keep, threshold, batch_size, threads, quantize, workers)
     skipped: list[InputError] = []
     written = 0
-    documents = _documents(files, text_field, stdin_format)
+    documents = _documents(files, text_field, stdin_format, input_encoding)
     progress = tqdm(desc="pages", unit="page", file=sys.stderr, disable=None)
     try:
         with stop_cleanly_on_sigterm(), AtomicJsonlWriter(output) as writer:
-            while chunk := list(islice(documents, PAGES_PER_CHUNK)):
-                good, failure = [], None
-                for item in chunk:
-                    if isinstance(item, InputError) and on_error == "fail":
-                        failure = item  # the records before it still go out (to stdout; a file is discarded)
-                        break
-                    (skipped if isinstance(item, InputError) else good).append(item)
-                predictions = predictor.predict_batch([doc.text for doc in good])
+            for (good, failure, size), predictions in predict_in_order(predictor, _checked_chunks(documents, on_error, skipped)):
                 for doc, lines in zip(good, predictions):
                     writer.write(_output_record(doc, lines, output_field, with_labels))
                 written += len(good)
-                progress.update(len(chunk))
+                progress.update(size)
                 if failure:
                     raise failure
     except InputError as error:
         done = "the records before it have gone out" if streams(output) else "nothing written"
         raise click.ClickException(f"{error} ({done}; use --on-error skip to go on past bad records)") from None
+    except WorkerModelError as error:
+        raise click.ClickException(str(error)) from None
     finally:
         progress.close()
+        if isinstance(predictor, WorkerPool):
+            predictor.close()
     click.echo(f"cleaned {written} pages into {output}", err=True)
     if skipped:
         click.echo(f"skipped {len(skipped)} bad records:", err=True)

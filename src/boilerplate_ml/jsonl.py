@@ -1,6 +1,6 @@
 """JSON Lines plumbing that every reader and writer of the project shares.
 
-Input plain or gzipped, read as numbered lines so that every error names ``file:line``; output
+Input plain, gzipped or zstd-compressed, read as numbered lines so that every error names ``file:line``; output
 written to a temporary file that takes its name only when complete.
 """
 
@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+import zstandard
+
 
 class InputError(ValueError):
     """A record or file that cannot be read; the message starts with where (``file:line``)."""
@@ -24,9 +26,18 @@ class InputError(ValueError):
         super().__init__(f"{origin}: {reason}")
 
 
-def open_binary(path: str | Path) -> IO[bytes]:
-    """Open a file for reading bytes, transparently un-gzipping ``.gz`` files."""
-    return gzip.open(path, "rb") if str(path).lower().endswith(".gz") else open(path, "rb")
+def open_binary(path: str | Path) -> io.BufferedIOBase:
+    """Open a file for reading bytes, transparently decompressing ``.gz`` and ``.zst`` files; the handle can ``peek``."""
+    name = str(path).lower()
+    if name.endswith(".gz"):
+        return gzip.open(path, "rb")
+    if name.endswith(".zst"):
+        return io.BufferedReader(zstandard.open(path, "rb"))
+    return open(path, "rb")
+
+
+#: What reading a truncated or corrupt compressed file raises, beside OSError for an unreadable one.
+READ_ERRORS: tuple[type[Exception], ...] = (EOFError, OSError, zstandard.ZstdError)
 
 
 def parse_json_line(raw: bytes) -> object:
@@ -55,7 +66,7 @@ def numbered_lines(handle: IO[bytes], name: str) -> Iterator[tuple[int, bytes]]:
         for line_number, raw in enumerate(handle, start=1):
             if raw.strip():
                 yield line_number, raw
-    except (EOFError, OSError) as error:  # a truncated or corrupt gzip
+    except READ_ERRORS as error:  # a truncated or corrupt gzip or zstd file
         raise InputError(f"{name}:{line_number + 1}", f"cannot read past line {line_number} ({error})") from None
 
 
