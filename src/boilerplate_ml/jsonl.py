@@ -32,8 +32,46 @@ def open_binary(path: str | Path) -> io.BufferedIOBase:
     if name.endswith(".gz"):
         return gzip.open(path, "rb")
     if name.endswith(".zst"):
-        return io.BufferedReader(zstandard.open(path, "rb"))
+        return io.BufferedReader(_ZstdReader(open(path, "rb")))
     return open(path, "rb")
+
+
+class _ZstdReader(io.RawIOBase):
+    """A zstd file's content, frame after frame; an ``EOFError`` where it stops mid-frame.
+
+    zstandard's own stream reader ends a truncated file quietly, as if it were complete.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self._decompressor = zstandard.ZstdDecompressor().decompressobj()
+        self._pending = b""
+        self._started = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending:
+            data = self._raw.read(1 << 16)
+            if self._decompressor.eof:  # a frame has ended: whatever follows is the next frame
+                data = self._decompressor.unused_data + data
+                if not data:
+                    return 0
+                self._decompressor = zstandard.ZstdDecompressor().decompressobj()
+            elif not data:
+                if self._started:
+                    raise EOFError("compressed file ended before the end of its last zstd frame")
+                return 0  # an empty file
+            self._started = True
+            self._pending = self._decompressor.decompress(data)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size], self._pending = self._pending[:size], self._pending[size:]
+        return size
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 #: What reading a truncated or corrupt compressed file raises, beside OSError for an unreadable one.

@@ -1,7 +1,7 @@
 """Pages of WARC and WET files (plain, gzip, zstd or lz4, as FastWARC detects them).
 
-A page is a record whose block is text: a WET ``conversion`` record, a ``resource`` record, or a
-``response`` whose HTTP Content-Type is text/plain. HTML responses are not pages: the model reads
+A page is a record whose block is text: a WET ``conversion`` record, or a ``resource`` record or
+``response`` whose (HTTP) Content-Type is text/plain. HTML responses are not pages: the model reads
 text a line per block, so extract it first (Common Crawl's WET files hold exactly that). Each page
 keeps its URL and record id, so a cleaned page can be traced back to the crawl.
 """
@@ -32,11 +32,14 @@ def read_warc_pages(handle: IO[bytes], name: str, encoding: str) -> Iterator[tup
     """
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-    wanted = WarcRecordType.conversion | WarcRecordType.resource | WarcRecordType.response
     pages = number = 0
-    try:
-        for number, record in enumerate(ArchiveIterator(handle, record_types=wanted, parse_http=True), start=1):
+    try:  # every record is counted, so that errors give its place in the file
+        for number, record in enumerate(ArchiveIterator(handle, parse_http=True), start=1):
+            if record.record_type not in (WarcRecordType.conversion, WarcRecordType.resource, WarcRecordType.response):
+                continue
             if record.record_type == WarcRecordType.response and not _is_plain_text(record.http_content_type):
+                continue
+            if record.record_type == WarcRecordType.resource and not _is_plain_text(record.headers.get("Content-Type")):
                 continue
             origin = f"{name}: record {number} (byte {record.stream_pos})"
             payload = record.reader.read()
