@@ -146,3 +146,19 @@ def test_an_encoding_named_wrongly_or_unknown_is_a_clear_error(run, tmp_path):
 def test_auto_keeps_valid_utf8_exact():
     text = "第一行\n\u3000第二行 ©"
     assert decode_page(text.encode("utf-8")) == text
+
+
+def test_a_folder_yields_its_wet_parquet_and_zst_files_and_stdin_takes_warc(run, tiny_model_dir, tmp_path):
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    (folder / "a.wet.gz").write_bytes(gzip.compress(wet_file([("http://a.test/", "甲页")])))
+    pq.write_table(pa.table({"text": ["乙页"]}), folder / "b.parquet")
+    (folder / "c.jsonl.zst").write_bytes(zstandard.compress('{"text": "丙页"}\n'.encode()))
+    out = tmp_path / "out.jsonl"
+    result = run(str(folder), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert [r["clean_text"] for r in _records(out)] == ["甲页", "乙页", "丙页"]
+    result = CliRunner().invoke(main, ["clean", "-", "-o", "-", "--model", tiny_model_dir, "--device", "cpu",
+                                       "--threshold", "0", "--stdin-format", "warc"], input=wet_file([("http://s.test/", "标准输入")]))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.splitlines()[0])["url"] == "http://s.test/"

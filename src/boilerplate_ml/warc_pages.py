@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO
 
+from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+
 from boilerplate_ml.jsonl import InputError
 from boilerplate_ml.text_encoding import UndecodableError, decode_page
 
@@ -30,16 +32,10 @@ def read_warc_pages(handle: IO[bytes], name: str, encoding: str) -> Iterator[tup
     (a truncated download) is an error, not a shorter page; a file without any text record is
     one too, so that an HTML-only WARC is not taken for an empty crawl.
     """
-    from fastwarc.warc import ArchiveIterator, WarcRecordType
-
     pages = number = 0
     try:  # every record is counted, so that errors give its place in the file
         for number, record in enumerate(ArchiveIterator(handle, parse_http=True), start=1):
-            if record.record_type not in (WarcRecordType.conversion, WarcRecordType.resource, WarcRecordType.response):
-                continue
-            if record.record_type == WarcRecordType.response and not _is_plain_text(record.http_content_type):
-                continue
-            if record.record_type == WarcRecordType.resource and not _is_plain_text(record.headers.get("Content-Type")):
+            if not _is_page(record):
                 continue
             origin = f"{name}: record {number} (byte {record.stream_pos})"
             payload = record.reader.read()
@@ -60,6 +56,15 @@ def read_warc_pages(handle: IO[bytes], name: str, encoding: str) -> Iterator[tup
     if pages == 0:
         yield InputError(name, "WARC file holds no text record (WET conversion, resource, or text/plain response); "
                                "extract the text of HTML responses first")
+
+
+def _is_page(record: WarcRecord) -> bool:
+    """A conversion record, or a resource or response record of plain text."""
+    if record.record_type == WarcRecordType.conversion:
+        return True
+    if record.record_type == WarcRecordType.resource:
+        return _is_plain_text(record.headers.get("Content-Type"))
+    return record.record_type == WarcRecordType.response and _is_plain_text(record.http_content_type)
 
 
 def _is_plain_text(content_type: str | None) -> bool:
