@@ -51,3 +51,19 @@ def write_articles(path: Path, copies: int = 3) -> None:
             for article in ARTICLES:
                 record = {"id": f"{article.id}-{copy}", "title": article.title, "text": "\n".join(article.paragraphs)}
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def warc_record(record_type: str, body: bytes, number: int, uri: str | None = None, content_type: str = "text/plain") -> bytes:
+    """One WARC/1.0 record written by hand, as Common Crawl's WET files hold them."""
+    headers = [f"WARC-Type: {record_type}", f"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{number:012d}>",
+               "WARC-Date: 2024-01-01T00:00:00Z", f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
+    if uri:
+        headers.insert(1, f"WARC-Target-URI: {uri}")
+    return ("WARC/1.0\r\n" + "\r\n".join(headers) + "\r\n\r\n").encode() + body + b"\r\n\r\n"
+
+
+def wet_file(pages: list[tuple[str, str]], encoding: str = "utf-8") -> bytes:
+    """A WET file: a warcinfo record, then one conversion record per (URL, text) page."""
+    records = [warc_record("warcinfo", b"software: tests\r\n", 0, content_type="application/warc-fields")]
+    records += [warc_record("conversion", text.encode(encoding), n, uri) for n, (uri, text) in enumerate(pages, start=1)]
+    return b"".join(records)

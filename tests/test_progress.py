@@ -29,6 +29,20 @@ def test_records_are_counted_where_the_input_tells_how_many(tmp_path):
     assert count_records(["-"]) is None
 
 
+def test_parquet_counts_its_rows_and_a_warc_is_not_counted_beforehand(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from sample_data import wet_file
+
+    pq.write_table(pa.table({"text": ["一", "二", "三"]}), tmp_path / "pages.parquet")
+    assert count_records([str(tmp_path / "pages.parquet")]) == 3
+    (tmp_path / "crawl.txt").write_bytes(wet_file([("https://a.example/", "一页")]))  # a WET saved as .txt
+    (tmp_path / "crawl.warc.zst").write_bytes(b"")
+    assert count_records([str(tmp_path / "crawl.txt")]) is None
+    assert count_records([str(tmp_path / "crawl.warc.zst")]) is None
+
+
 def test_a_terminal_gets_a_bar_with_total_and_both_rates(tmp_path):
     (tmp_path / "in.jsonl").write_text('{"text": "x"}\n' * 5, encoding="utf-8")
     terminal = Terminal()

@@ -1,79 +1,171 @@
-"""Throughput of ``boilerplate-ml clean`` over a page set: lines/s, pages/s and peak memory.
+"""Throughput of the line classifier as a ratio to a fixed reference run, peak memory, and CLI workers.
 
-    python tools/benchmark.py ../shared/data/pages/dev.jsonl [--model DIR] [--batch-size N]
+    python tools/benchmark.py ../shared/data/pages/dev.jsonl [--model DIR] [--threads 1]
+        [--quantize] [--workers 1 2] [--repeats 3]
 
-The input is JSON Lines with a ``text`` field, or labelled pages (LABELS.md format, turned into
-text first). The CLI runs as a child process, so start-up and model loading are counted, and its
-peak resident memory is read from the operating system.
+Absolute speed on a shared machine moves from run to run; a ratio to a reference run in the same
+process, on the same lines and threads, does not. The reference is fixed: a randomly initialised
+(seed 0) 2-layer, 128-hidden BERT's forward pass over the same pages cut into windows of 256
+tokens by the shipped window spec, batch 32, in page order. Reference and model runs alternate
+``--repeats`` times and the median of the ratios is reported.
+
+Peak RSS is the benchmark process's own (model, pages and predictions; the reference model is
+a few MiB). Each ``--workers N`` runs ``boilerplate-ml clean`` as a child process over the same
+pages, repeated ``--cli-copies`` times so that the stream holds several of the CLI's chunks of 64
+pages for the workers to share (start-up and model loading counted), and reports its lines/s,
+its ratio to the reference, and the peak RSS of its largest process. Omit ``--workers`` for a code base whose CLI has none.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from boilerplate_ml.documents import read_documents
 from boilerplate_ml.jsonl import InputError, json_records
 from boilerplate_ml.pages import page_from_record
 
+#: Runs a command and prints the peak RSS (KiB) of its largest process. A child forked from this
+#: benchmark would report the benchmark's own peak (Linux carries it over the fork), so the CLI is
+#: started from this small process instead.
+PEAK_RSS_WRAPPER = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+                    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(code)")
+REFERENCE_WINDOW_TOKENS = 256
+REFERENCE_BATCH = 32
 
-def as_text_records(path: str, out: Path) -> tuple[int, int, int]:
-    """Write ``{"text": …}`` records; return pages, lines and non-blank lines."""
-    pages = lines = non_blank = 0
-    with open(out, "w", encoding="utf-8") as handle:
-        for line_number, record in json_records(path):
-            if isinstance(record, dict) and isinstance(record.get("text"), str):
-                text = record["text"]
-            elif isinstance(record, dict) and "lines" in record:
-                text = page_from_record(record, path, line_number).text
-            else:
-                raise InputError(f"{path}:{line_number}", "neither a string 'text' field nor LABELS.md 'lines'")
-            handle.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
-            pages += 1
-            lines += len(text.split("\n"))
-            non_blank += sum(1 for line in text.split("\n") if line.strip())
-    return pages, lines, non_blank
+
+def page_texts(path: str) -> list[str]:
+    """Each record's ``text``, or a labelled page's lines joined."""
+    texts = []
+    for line_number, record in json_records(path):
+        if isinstance(record, dict) and isinstance(record.get("text"), str):
+            texts.append(record["text"])
+        elif isinstance(record, dict) and "lines" in record:
+            texts.append(page_from_record(record, path, line_number).text)
+        else:
+            raise InputError(f"{path}:{line_number}", "neither a string 'text' field nor LABELS.md 'lines'")
+    return texts
+
+
+def reference_run(texts: list[str], tokenizer):
+    """A closure timing the fixed reference forward pass over ``texts``; tokenizing is done here, once, untimed."""
+    import torch
+    from transformers import BertConfig, BertModel
+
+    from boilerplate_ml.windows import WindowSpec, build_windows, encode_lines, non_blank_lines
+
+    spec = WindowSpec(window_tokens=REFERENCE_WINDOW_TOKENS)
+    windows = []
+    for text in texts:
+        lines = text.split("\n")
+        encoded = encode_lines([lines[i] for i in non_blank_lines(lines)], tokenizer, spec)
+        windows.extend(build_windows(encoded, tokenizer, spec)[0])
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=128, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=512, max_position_embeddings=512, pad_token_id=tokenizer.pad_token_id)
+    model = BertModel(config).eval()
+    batches = []
+    for start in range(0, len(windows), REFERENCE_BATCH):
+        batch = windows[start : start + REFERENCE_BATCH]
+        width = max(len(w.input_ids) for w in batch)
+        ids = torch.full((len(batch), width), tokenizer.pad_token_id, dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, window in enumerate(batch):
+            ids[row, : len(window.input_ids)] = torch.tensor(window.input_ids)
+            mask[row, : len(window.input_ids)] = 1
+        batches.append((ids, mask))
+
+    @torch.inference_mode()
+    def run() -> float:
+        start = time.perf_counter()
+        for ids, mask in batches:
+            model(input_ids=ids, attention_mask=mask)
+        return time.perf_counter() - start
+
+    return run
+
+
+def cli_run(text_file: Path, out_dir: Path, args: argparse.Namespace, workers: int) -> tuple[float, float]:
+    """Seconds and peak RSS (MiB, largest process) of one ``clean`` run as a child process."""
+    command = [sys.executable, "-c", PEAK_RSS_WRAPPER, sys.executable, "-m", "boilerplate_ml.cli", "clean", str(text_file), "-o", str(out_dir / f"out{workers}.jsonl"),
+               "--device", "cpu", "--threads", str(args.threads), "--workers", str(workers)]
+    if args.model:
+        command += ["--model", args.model]
+    if args.quantize:
+        command += ["--quantize"]
+    start = time.perf_counter()
+    run = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if run.returncode != 0:
+        raise RuntimeError(f"the CLI failed (exit {run.returncode}):\n" + "\n".join(run.stderr.splitlines()[-5:]))
+    return seconds, int(run.stdout.split()[-1]) / 1024
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("pages", help="JSON Lines of pages (text field or LABELS.md lines)")
     parser.add_argument("--model", default=None, help="model folder (default: the shipped model)")
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads, for the reference and the model alike")
+    parser.add_argument("--quantize", action="store_true", help="Predictor(quantize=True): int8 linear layers")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--workers", type=int, nargs="*", default=[], help="also time the CLI with these worker counts")
+    parser.add_argument("--cli-copies", type=int, default=4, help="times the pages are repeated for the CLI runs")
     args = parser.parse_args(argv)
+    try:
+        texts = page_texts(args.pages)
+    except (InputError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    os.environ["OMP_NUM_THREADS"] = str(args.threads)  # children (CLI runs) inherit it; this process sets torch's below
+    import torch
 
-    with tempfile.TemporaryDirectory() as tmp:
-        text_file = Path(tmp) / "pages.jsonl"
-        try:
-            pages, lines, non_blank = as_text_records(args.pages, text_file)
-        except (InputError, OSError) as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
-        command = [sys.executable, "-m", "boilerplate_ml.cli", "clean", str(text_file), "-o", str(Path(tmp) / "out.jsonl"),
-                   "--batch-size", str(args.batch_size), "--device", args.device]
-        if args.model:
-            command += ["--model", args.model]
-        start = time.perf_counter()
-        run = subprocess.run(command, stderr=subprocess.PIPE, text=True)
-        seconds = time.perf_counter() - start
-        if run.returncode != 0:  # the CLI's own last lines say why
-            print(f"error: the CLI failed (exit {run.returncode}):\n" + "\n".join(run.stderr.splitlines()[-5:]), file=sys.stderr)
-            return 1
-        cleaned = sum(1 for item in read_documents(str(Path(tmp) / "out.jsonl")) if not isinstance(item, Exception))
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    if cleaned != pages:
-        print(f"error: {cleaned} of {pages} pages came out", file=sys.stderr)
-        return 1
-    print(f"pages: {pages}  lines: {lines} ({non_blank} non-blank)  wall: {seconds:.1f} s (model loading included)")
-    print(f"lines/s: {lines / seconds:.0f}  non-blank lines/s: {non_blank / seconds:.0f}  pages/s: {pages / seconds:.2f}")
-    print(f"peak memory (RSS): {peak_mib:.0f} MiB")
+    from boilerplate_ml.predictor import Predictor
+
+    torch.set_num_threads(args.threads)
+    options = {"quantize": True} if args.quantize else {}
+    started = time.perf_counter()
+    predictor = Predictor.from_pretrained(args.model, device="cpu", **options)
+    load_seconds = time.perf_counter() - started
+    reference = reference_run(texts, predictor.tokenizer)
+    lines = sum(len(text.split("\n")) for text in texts)
+    ratios, model_times, reference_times = [], [], []
+    for _ in range(args.repeats):
+        before = reference()
+        started = time.perf_counter()
+        predictor.predict_batch(texts)
+        model_times.append(time.perf_counter() - started)
+        reference_times.append((before + reference()) / 2)
+        ratios.append(reference_times[-1] / model_times[-1])
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    model_seconds, reference_seconds = statistics.median(model_times), statistics.median(reference_times)
+    print(f"pages: {len(texts)}  lines: {lines}  threads: {args.threads}  quantize: {args.quantize}  load: {load_seconds:.1f} s")
+    print(f"model: {lines / model_seconds:.0f} lines/s, {len(texts) / model_seconds:.2f} pages/s  "
+          f"reference: {lines / reference_seconds:.0f} lines/s")
+    print(f"ratio to reference (median of {args.repeats}): {statistics.median(ratios):.3f}  "
+          f"(each: {', '.join(f'{r:.3f}' for r in ratios)})")
+    print(f"peak RSS (this process): {peak_mib:.0f} MiB")
+    if args.workers:
+        with tempfile.TemporaryDirectory() as tmp:
+            text_file = Path(tmp) / "pages.jsonl"
+            records = "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts)
+            text_file.write_text(records * args.cli_copies, encoding="utf-8")
+            for workers in args.workers:
+                try:
+                    seconds, child_peak = cli_run(text_file, Path(tmp), args, workers)
+                except RuntimeError as error:
+                    print(f"error: {error}", file=sys.stderr)
+                    return 1
+                cli_lines = lines * args.cli_copies
+                print(f"CLI, {workers} worker(s) x {args.threads} thread(s), {args.cli_copies} copies: {cli_lines / seconds:.0f} lines/s "
+                      f"(load included), ratio {reference_seconds * args.cli_copies / seconds:.3f}, "
+                      f"peak RSS (largest process) {child_peak:.0f} MiB")
     return 0
 
 

@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -17,8 +18,10 @@ from boilerplate_ml.datagen.gold_align import MIN_GOLD_COVERAGE
 from boilerplate_ml.documents import STDIN, Document, expand_inputs, read_documents
 from boilerplate_ml.jsonl import AtomicJsonlWriter, InputError, streams, write_text_atomically
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS
+from boilerplate_ml.parallel import WorkerModelError, WorkerPool, default_threads, predict_in_order
 from boilerplate_ml.progress import LOG_INTERVAL_SECONDS, RunProgress
 from boilerplate_ml.resume import ResumableJsonlWriter, ResumeError, RunTally, run_fingerprint
+from boilerplate_ml.text_encoding import check_encoding
 
 if TYPE_CHECKING:
     from boilerplate_ml.predictor import LinePrediction, Predictor
@@ -41,16 +44,27 @@ def main() -> None:
 
 
 def _load_predictor(
-    model: str | None, device: str | None, keep: tuple[str, ...], threshold: float, batch_size: int
-) -> Predictor:
+    model: str | None, device: str | None, keep: tuple[str, ...], threshold: float, batch_size: int,
+    threads: int | None = None, quantize: bool = False, workers: int = 1,
+) -> Predictor | WorkerPool:
+    """The model in this process, or ``workers`` processes that each load it (their errors come with the first chunk)."""
     from boilerplate_ml.predictor import Predictor
 
+    options = dict(device=device, keep_labels=keep or (CONTENT,), threshold=threshold, batch_size=batch_size,
+                   threads=threads, quantize=quantize)
+    if workers > 1:
+        return WorkerPool(workers, model, options)
     try:
-        return Predictor.from_pretrained(
-            model, device=device, keep_labels=keep or (CONTENT,), threshold=threshold, batch_size=batch_size
-        )
+        return Predictor.from_pretrained(model, **options)
     except (OSError, ValueError) as error:
         raise click.ClickException(str(error)) from None
+
+
+def _encoding(value: str) -> str:
+    try:
+        return check_encoding(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def check_output_path(output: str, inputs: Iterable[str] = ()) -> None:
@@ -65,9 +79,41 @@ def check_output_path(output: str, inputs: Iterable[str] = ()) -> None:
         raise click.ClickException(f"{output} is also an input; writing it would replace what is being read")
 
 
-def _documents(files: list[str], text_field: str, stdin_format: str) -> Iterator[Document | InputError]:
+def _documents(files: list[str], text_field: str, stdin_format: str, encoding: str) -> Iterator[Document | InputError]:
     for file in files:
-        yield from read_documents(file, text_field, stdin_format)
+        yield from read_documents(file, text_field, stdin_format, encoding)
+
+
+@dataclass
+class Chunk:
+    """Input records read together: the good documents, the bad ones skipped, the bad one that ends a ``fail`` run."""
+
+    good: list[Document]
+    skipped: list[InputError]
+    failure: InputError | None
+    size: int
+
+
+def _checked_chunks(documents: Iterator[Document | InputError], on_error: str) -> Iterator[tuple[Chunk, list[str]]]:
+    """Chunks of records and the texts of their good documents, for prediction in order.
+
+    Under ``fail`` the chunk that holds a bad record is the last: its records before it still go out.
+    Skips are counted when their chunk is written, not when it is read, so that a checkpoint of a
+    resumable run never counts records that workers were still holding.
+    """
+    while records := list(islice(documents, PAGES_PER_CHUNK)):
+        chunk = Chunk([], [], None, len(records))
+        for item in records:
+            if not isinstance(item, InputError):
+                chunk.good.append(item)
+            elif on_error == "skip":
+                chunk.skipped.append(item)
+            else:
+                chunk.failure = item
+                break
+        yield chunk, [doc.text for doc in chunk.good]
+        if chunk.failure:
+            return
 
 
 @main.command()
@@ -83,8 +129,13 @@ def _documents(files: list[str], text_field: str, stdin_format: str) -> Iterator
 @THRESHOLD_OPTION
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True,
               help="fail: stop at the first bad record and write nothing; skip: go on and report what was skipped.")
-@click.option("--stdin-format", type=click.Choice(["jsonl", "txt"]), default="jsonl", show_default=True,
-              help="What - on input holds: JSON Lines, or one page of text.")
+@click.option("--stdin-format", type=click.Choice(["jsonl", "txt", "warc"]), default="jsonl", show_default=True,
+              help="What - on input holds: JSON Lines, one page of text, or WARC/WET.")
+@click.option("--input-encoding", default="auto", show_default=True, callback=lambda ctx, param, value: _encoding(value),
+              help="Encoding of text files and WARC payloads: auto (UTF-8 if valid, else detected: GB18030, Big5 …) or a codec.")
+@click.option("--threads", default=None, type=click.IntRange(1), help="Torch threads per process (default: the cores torch sees, shared among workers).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Processes, each loading the model once.")
+@click.option("--quantize", is_flag=True, help="Run the line classifier's linear layers in int8 (CPU; faster, nearly the same output).")
 @click.option("--max-skip-fraction", default=1.0, show_default=True, type=click.FloatRange(0, 1),
               help="With --on-error skip, exit 1 when more than this share of the records was skipped (always when all were).")
 @click.option("--resume", is_flag=True,
@@ -92,51 +143,49 @@ def _documents(files: list[str], text_field: str, stdin_format: str) -> Iterator
 @click.option("--log-interval", default=LOG_INTERVAL_SECONDS, show_default=True, type=click.FloatRange(0),
               help="Seconds between progress lines when stderr is not a terminal.")
 def clean(inputs, output, text_field, output_field, with_labels, model, device, batch_size, keep, threshold, on_error,
-          stdin_format, max_skip_fraction, resume, log_interval) -> None:
-    """Clean pages from INPUTS (.txt files, folders, JSON Lines plain or .gz, - for stdin)."""
+          stdin_format, input_encoding, threads, workers, quantize, max_skip_fraction, resume, log_interval) -> None:
+    """Clean pages from INPUTS (.txt, WARC/WET, parquet and JSON Lines files, each also .gz or .zst; folders; - for stdin)."""
     try:
         files = expand_inputs(list(inputs), output)
     except InputError as error:
         raise click.ClickException(str(error)) from None
     check_output_path(output)
     options = dict(text_field=text_field, output_field=output_field, with_labels=with_labels, model=model,
-                   keep=sorted(keep), threshold=threshold, on_error=on_error)
+                   keep=sorted(keep), threshold=threshold, on_error=on_error, input_encoding=input_encoding)
     fingerprint = _resume_fingerprint(files, output, options) if resume else None
-    predictor = _load_predictor(model, device, keep, threshold, batch_size)
+    if threads is None and workers > 1:
+        threads = default_threads(workers)
+    predictor = _load_predictor(model, device, keep, threshold, batch_size, threads, quantize, workers)
     writer, tally = _open_output(output, fingerprint)
-    documents = islice(_documents(files, text_field, stdin_format), tally.records, None)
+    documents = islice(_documents(files, text_field, stdin_format, input_encoding), tally.records, None)
     progress = RunProgress(files, done=tally.records, log_interval=log_interval)
     try:
         with stop_cleanly_on_sigterm(), writer:
-            while chunk := list(islice(documents, PAGES_PER_CHUNK)):
-                good, failure = [], None
-                for item in chunk:
-                    if not isinstance(item, InputError):
-                        good.append(item)
-                    elif on_error == "skip":
-                        tally.skip(item)
-                    else:
-                        failure = item  # the records before it still go out (to stdout; a file is discarded)
-                        break
-                predictions = predictor.predict_batch([doc.text for doc in good])
-                for doc, lines in zip(good, predictions):
+            for chunk, predictions in predict_in_order(predictor, _checked_chunks(documents, on_error)):
+                for doc, lines in zip(chunk.good, predictions):
                     writer.write(_output_record(doc, lines, output_field, with_labels))
-                tally.written += len(good)
-                progress.update(len(chunk), sum(map(len, predictions)))
-                if failure:
-                    raise failure
-                tally.records += len(chunk)
+                for error in chunk.skipped:
+                    tally.skip(error)
+                tally.written += len(chunk.good)
+                progress.update(chunk.size, sum(map(len, predictions)))
+                if chunk.failure:
+                    raise chunk.failure
+                tally.records += chunk.size
                 if resume:
                     writer.checkpoint()
     except InputError as error:
         done = "the records before it have gone out" if streams(output) else "nothing written"
         raise click.ClickException(f"{error} ({done}; use --on-error skip to go on past bad records)") from None
+    except WorkerModelError as error:
+        raise click.ClickException(str(error)) from None
     except (KeyboardInterrupt, SystemExit):
         if resume:
             click.echo(f"stopped after {tally.records} records; run the same command with --resume to go on", err=True)
         raise
     finally:
         progress.close()
+        if isinstance(predictor, WorkerPool):
+            predictor.close()
     _report_skips(tally, output, max_skip_fraction)
 
 

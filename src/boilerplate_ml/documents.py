@@ -1,4 +1,4 @@
-"""CLI inputs: pages from .txt files, folders and JSON Lines, each record with where it came from.
+"""CLI inputs: pages from .txt files, WARC/WET, parquet, folders and JSON Lines, each record with where it came from.
 
 Every record knows where it came from (``file:line``), so any error can name it, and a bad
 record never takes good ones with it: the caller decides to stop or to skip and count.
@@ -6,18 +6,27 @@ record never takes good ones with it: the caller decides to stop or to skip and 
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from boilerplate_ml.jsonl import InputError, lone_surrogate_at, numbered_lines, open_binary, parse_json_line
+from boilerplate_ml.extras import require_extra
+from boilerplate_ml.jsonl import READ_ERRORS, InputError, lone_surrogate_at, numbered_lines, open_binary, parse_json_line
+from boilerplate_ml.text_encoding import AUTO, UndecodableError, decode_page
+from boilerplate_ml.warc_pages import WARC_MAGIC, looks_like_warc, read_warc_pages
 
-#: Matched case-insensitively; each also gzipped.
+#: Matched case-insensitively; each also compressed (COMPRESSED_SUFFIXES), parquet aside.
 JSONL_SUFFIXES = (".jsonl", ".json", ".ndjson")
 TEXT_SUFFIXES = (".txt",)
+WARC_SUFFIXES = (".warc", ".wet")
+PARQUET_SUFFIXES = (".parquet",)
+COMPRESSED_SUFFIXES = (".gz", ".zst")
 STDIN = "-"
+#: Rows read from a parquet file at a time: a row group can hold millions of pages.
+PARQUET_BATCH_ROWS = 256
 
 
 @dataclass
@@ -28,18 +37,22 @@ class Document:
     text: str
 
 
-def _kind(path: str) -> str | None:
-    """"jsonl" or "txt" by the file's suffix (``.gz`` aside, any case), None for other files."""
-    name = path.lower().removesuffix(".gz")
-    if name.endswith(JSONL_SUFFIXES):
-        return "jsonl"
-    if name.endswith(TEXT_SUFFIXES):
-        return "txt"
+def file_kind(path: str) -> str | None:
+    """"jsonl", "txt", "warc" or "parquet" by the file's suffix (compression aside, any case), None for other files."""
+    name = path.lower()
+    if name.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    for suffix in COMPRESSED_SUFFIXES:
+        name = name.removesuffix(suffix)
+    for kind, suffixes in (("jsonl", JSONL_SUFFIXES), ("txt", TEXT_SUFFIXES), ("warc", WARC_SUFFIXES)):
+        if name.endswith(suffixes):
+            return kind
     return None
 
 
 def _unsupported(path: str) -> InputError:
-    return InputError(path, f"unsupported file type (expected {', '.join(TEXT_SUFFIXES + JSONL_SUFFIXES)}, each also .gz)")
+    suffixes = ", ".join(TEXT_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES)
+    return InputError(path, f"unsupported file type (expected {suffixes}, each also .gz or .zst, or .parquet)")
 
 
 def expand_inputs(inputs: list[str], output: str | None = None) -> list[str]:
@@ -59,15 +72,15 @@ def expand_inputs(inputs: list[str], output: str | None = None) -> list[str]:
                 str(p)
                 for p in path.rglob("*")
                 if p.is_file()
-                and _kind(str(p)) is not None
+                and file_kind(str(p)) is not None
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 and p.resolve() != skip
             )
             if not found:
-                raise InputError(item, "folder holds no .txt or JSON Lines file")
+                raise InputError(item, "folder holds no .txt, JSON Lines, WARC/WET or parquet file")
             files.extend(found)
         elif path.is_file():
-            if _kind(item) is None:
+            if file_kind(item) is None:
                 raise _unsupported(item)
             files.append(item)
         else:
@@ -75,29 +88,79 @@ def expand_inputs(inputs: list[str], output: str | None = None) -> list[str]:
     return files
 
 
-def read_documents(path: str, text_field: str = "text", stdin_format: str = "jsonl") -> Iterator[Document | InputError]:
-    """Yield each page of ``path``, or an :class:`InputError` in its place for a bad record."""
-    kind = stdin_format if path == STDIN else _kind(path)
+def read_documents(
+    path: str, text_field: str = "text", stdin_format: str = "jsonl", encoding: str = AUTO
+) -> Iterator[Document | InputError]:
+    """Yield each page of ``path``, or an :class:`InputError` in its place for a bad record.
+
+    ``encoding`` is that of text files and WARC payloads (JSON Lines and parquet are UTF-8 by definition).
+    """
+    kind = stdin_format if path == STDIN else file_kind(path)
     if kind is None:
         yield _unsupported(path)
         return
-    if kind == "txt":
-        yield _read_text_file(path)
+    if kind == "parquet":
+        yield from _read_parquet(path, text_field)
         return
     try:
-        handle: IO[bytes] = sys.stdin.buffer if path == STDIN else open_binary(path)
+        # FastWARC detects and decompresses gzip, zstd and lz4 itself, faster than Python does.
+        handle: IO[bytes] = _stdin() if path == STDIN else open(path, "rb") if kind == "warc" else open_binary(path)
     except OSError as error:
         yield InputError(path, f"cannot open ({error.strerror})")
         return
     name = "<stdin>" if path == STDIN else path
     try:
-        for line_number, raw in numbered_lines(handle, name):
-            yield jsonl_document(raw, f"{name}:{line_number}", text_field)
-    except InputError as error:  # truncated or corrupt gzip: what came before it stands
+        if kind == "warc" or (kind == "txt" and looks_like_warc(_peek(handle, name, len(WARC_MAGIC) + 2))):
+            for item in read_warc_pages(handle, name, encoding):
+                yield item if isinstance(item, InputError) else Document(*item)
+        elif kind == "txt":
+            yield _read_text_file(handle, name, encoding)
+        else:
+            for line_number, raw in numbered_lines(handle, name):
+                yield jsonl_document(raw, f"{name}:{line_number}", text_field)
+    except InputError as error:  # truncated or corrupt compression: what came before it stands
         yield error
     finally:
         if path != STDIN:
             handle.close()
+
+
+def _stdin() -> io.BufferedIOBase:
+    """Standard input as bytes that can be peeked at (a test's or a wrapper's stdin may not buffer)."""
+    stdin = sys.stdin.buffer
+    return stdin if hasattr(stdin, "peek") else io.BufferedReader(stdin)
+
+
+def _peek(handle: io.BufferedIOBase, name: str, size: int) -> bytes:
+    """The first ``size`` bytes, left to be read again (the handles of :func:`open_binary` and stdin buffer them)."""
+    try:
+        return handle.peek(size)[:size]
+    except READ_ERRORS as error:
+        raise InputError(name, f"cannot read ({error})") from None
+
+
+def _read_parquet(path: str, text_field: str) -> Iterator[Document | InputError]:
+    """Each row of a parquet file as a record; the text column must be a string column."""
+    require_extra("parquet", "reading .parquet files", "pyarrow")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as error:
+        yield InputError(path, f"cannot read as parquet ({error})")
+        return
+    if text_field not in table.schema_arrow.names:
+        yield InputError(path, f"no column {text_field!r} (columns: {', '.join(table.schema_arrow.names)})")
+        return
+    row = 0
+    try:
+        for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            for record in batch.to_pylist():
+                row += 1
+                yield record_document(record, f"{path}: row {row}", text_field)
+    except (OSError, pa.ArrowException) as error:  # a corrupt row group: the rows before it stand
+        yield InputError(f"{path}: row {row + 1}", f"cannot read ({error})")
 
 
 def jsonl_document(raw: bytes, origin: str, text_field: str) -> Document | InputError:
@@ -106,6 +169,11 @@ def jsonl_document(raw: bytes, origin: str, text_field: str) -> Document | Input
         record = parse_json_line(raw)
     except ValueError as error:
         return InputError(origin, str(error))
+    return record_document(record, origin, text_field)
+
+
+def record_document(record: object, origin: str, text_field: str) -> Document | InputError:
+    """A decoded record whose ``text_field`` is a string, or the reason it is not, named by ``origin``."""
     if not isinstance(record, dict):
         return InputError(origin, "record is not a JSON object")
     if text_field not in record:
@@ -118,19 +186,13 @@ def jsonl_document(raw: bytes, origin: str, text_field: str) -> Document | Input
     return Document(record, text)
 
 
-def _read_text_file(path: str) -> Document | InputError:
+def _read_text_file(handle: IO[bytes], name: str, encoding: str) -> Document | InputError:
     try:
-        if path == STDIN:
-            data = sys.stdin.buffer.read()
-        else:
-            with open_binary(path) as handle:
-                data = handle.read()
-    except (OSError, EOFError) as error:  # unreadable, or a truncated or corrupt .txt.gz
-        return InputError(path, f"cannot read ({getattr(error, 'strerror', None) or error})")
-    name = "<stdin>" if path == STDIN else path
+        data = handle.read()
+    except READ_ERRORS as error:  # unreadable, or a truncated or corrupt .txt.gz
+        return InputError(name, f"cannot read ({getattr(error, 'strerror', None) or error})")
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line_number = data.count(b"\n", 0, error.start) + 1
-        return InputError(f"{name}:{line_number}", f"invalid UTF-8 at byte {error.start}")
+        text = decode_page(data, encoding)
+    except UndecodableError as error:
+        return InputError(f"{name}:{error.line}", error.reason)
     return Document({"path": name, "text": text}, text)

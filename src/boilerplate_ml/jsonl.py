@@ -1,6 +1,6 @@
 """JSON Lines plumbing that every reader and writer of the project shares.
 
-Input plain or gzipped, read as numbered lines so that every error names ``file:line``; output
+Input plain, gzipped or zstd-compressed, read as numbered lines so that every error names ``file:line``; output
 written to a temporary file that takes its name only when complete.
 """
 
@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+import zstandard
+
 
 class InputError(ValueError):
     """A record or file that cannot be read; the message starts with where (``file:line``)."""
@@ -24,9 +26,56 @@ class InputError(ValueError):
         super().__init__(f"{origin}: {reason}")
 
 
-def open_binary(path: str | Path) -> IO[bytes]:
-    """Open a file for reading bytes, transparently un-gzipping ``.gz`` files."""
-    return gzip.open(path, "rb") if str(path).lower().endswith(".gz") else open(path, "rb")
+def open_binary(path: str | Path) -> io.BufferedIOBase:
+    """Open a file for reading bytes, transparently decompressing ``.gz`` and ``.zst`` files; the handle can ``peek``."""
+    name = str(path).lower()
+    if name.endswith(".gz"):
+        return gzip.open(path, "rb")
+    if name.endswith(".zst"):
+        return io.BufferedReader(_ZstdReader(open(path, "rb")))
+    return open(path, "rb")
+
+
+class _ZstdReader(io.RawIOBase):
+    """A zstd file's content, frame after frame; an ``EOFError`` where it stops mid-frame.
+
+    zstandard's own stream reader ends a truncated file quietly, as if it were complete.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self._decompressor = zstandard.ZstdDecompressor().decompressobj()
+        self._pending = b""
+        self._started = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending:
+            data = self._raw.read(1 << 16)
+            if self._decompressor.eof:  # a frame has ended: whatever follows is the next frame
+                data = self._decompressor.unused_data + data
+                if not data:
+                    return 0
+                self._decompressor = zstandard.ZstdDecompressor().decompressobj()
+            elif not data:
+                if self._started:
+                    raise EOFError("compressed file ended before the end of its last zstd frame")
+                return 0  # an empty file
+            self._started = True
+            self._pending = self._decompressor.decompress(data)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size], self._pending = self._pending[:size], self._pending[size:]
+        return size
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+#: What reading a truncated or corrupt compressed file raises, beside OSError for an unreadable one.
+READ_ERRORS: tuple[type[Exception], ...] = (EOFError, OSError, zstandard.ZstdError)
 
 
 def parse_json_line(raw: bytes) -> object:
@@ -55,7 +104,7 @@ def numbered_lines(handle: IO[bytes], name: str) -> Iterator[tuple[int, bytes]]:
         for line_number, raw in enumerate(handle, start=1):
             if raw.strip():
                 yield line_number, raw
-    except (EOFError, OSError) as error:  # a truncated or corrupt gzip
+    except READ_ERRORS as error:  # a truncated or corrupt gzip or zstd file
         raise InputError(f"{name}:{line_number + 1}", f"cannot read past line {line_number} ({error})") from None
 
 

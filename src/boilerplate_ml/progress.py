@@ -16,30 +16,51 @@ from typing import IO
 
 from tqdm.auto import tqdm
 
-from boilerplate_ml.documents import JSONL_SUFFIXES, STDIN, TEXT_SUFFIXES
+from boilerplate_ml.documents import STDIN, file_kind
 from boilerplate_ml.jsonl import numbered_lines, open_binary
+from boilerplate_ml.warc_pages import WARC_MAGIC, looks_like_warc
 
 #: How often a run whose stderr is not a terminal writes a progress line, by default.
 LOG_INTERVAL_SECONDS = 60.0
 
 
 def count_records(files: Sequence[str]) -> int | None:
-    """How many records the files hold (a .txt file is one page, a JSON Lines file one per non-blank line).
+    """How many records the files hold (a text file is one page, a JSON Lines file one per line, parquet its rows).
 
-    None when that cannot be known beforehand: stdin cannot be read twice, other formats are not
-    counted here. A file that cannot be read to its end counts the records before the break and
-    the one error the run will report there.
+    None when that cannot be known beforehand: stdin cannot be read twice, and a WARC's records
+    are known only by reading it through. A file that cannot be read to its end counts the
+    records before the break and the one error the run will report there.
     """
     total = 0
     for path in files:
-        kind = STDIN if path == STDIN else path.lower().removesuffix(".gz")
-        if kind.endswith(TEXT_SUFFIXES):
+        kind = None if path == STDIN else file_kind(path)
+        if kind == "txt" and not _starts_like_warc(path):
             total += 1
-        elif kind.endswith(JSONL_SUFFIXES):
+        elif kind == "jsonl":
             total += _count_json_lines(path)
+        elif kind == "parquet":
+            total += _parquet_rows(path)
         else:
             return None
     return total
+
+
+def _starts_like_warc(path: str) -> bool:
+    """A WET saved as .txt is read as WARC, record by record: its count is not known beforehand."""
+    try:
+        with open_binary(path) as handle:
+            return looks_like_warc(handle.read(len(WARC_MAGIC) + 2))
+    except (OSError, ValueError):
+        return False
+
+
+def _parquet_rows(path: str) -> int:
+    try:
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    except (ImportError, OSError, ValueError):  # pyarrow missing or an unreadable file: the reader's one error
+        return 1
 
 
 def _count_json_lines(path: str) -> int:

@@ -1,4 +1,4 @@
-"""Compact storage of weights: int8 for the large hashed tables (n-gram weights, tagger embeddings), float16 for the rest.
+"""Compact storage of weights (int8 for the large hashed tables, float16 for the rest), and int8 compute for CPU inference.
 
 Those tables are most of the shipped folder's size, and the folder must stay under 30 MB. Each
 row is stored as int8 with its own float16 scale (its largest magnitude over 127): a row is one
@@ -52,3 +52,19 @@ def storable_state(state: Mapping[str, torch.Tensor], int8_table: Callable[[str]
 def loaded_state(tensors: Mapping[str, np.ndarray]) -> dict[str, torch.Tensor]:
     """Saved weights (as :func:`storable_state` writes them, or the float files of earlier versions) as float32 tensors."""
     return {name: torch.from_numpy(values) for name, values in dequantize(dict(tensors)).items()}
+
+
+def int8_linear_layers(model: torch.nn.Module) -> torch.nn.Module:
+    """``model`` with every ``nn.Linear`` computing in int8 (weights quantized per tensor, activations per batch), for CPU inference.
+
+    Linear layers are most of the line classifier's time; torch's dynamic quantization runs them
+    on fbgemm/oneDNN int8 kernels. The API is deprecated in favour of torchao, which is not a
+    dependency here, so its warnings are silenced.
+    """
+    import warnings
+
+    from torch.ao.quantization import quantize_dynamic
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", (DeprecationWarning, UserWarning, FutureWarning))
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
