@@ -7,7 +7,7 @@ import json
 import pytest
 import torch
 
-from boilerplate_ml.cross_validation import cv_report, out_of_fold, read_folds
+from boilerplate_ml.cross_validation import cv_report, out_of_fold
 from boilerplate_ml.datagen.annotations import AnnotationError, page_kinds
 from boilerplate_ml.evaluation import mean_page_f1, page_line_f1
 from boilerplate_ml.labels import CONTENT, LABELS
@@ -86,15 +86,6 @@ def test_cv_report_gives_pooled_per_kind_and_per_label_figures():
     assert report["labels"]["navigation"]["recall"] == pytest.approx(2 / 3)
 
 
-def test_read_folds(tmp_path):
-    path = tmp_path / "folds.json"
-    path.write_text(json.dumps({"folds": 2, "pages": {"a": 0, "b": 1}}))
-    assert read_folds(path) == {"a": 0, "b": 1}
-    path.write_text(json.dumps({"pages": {"a": "zero"}}))
-    with pytest.raises(ValueError, match="page id"):
-        read_folds(path)
-
-
 def test_page_kinds_from_label_files_and_kinds_tsv(tmp_path):
     (tmp_path / "more").mkdir()
     (tmp_path / "more" / "N1.labels").write_text("# extractor: html_text\n# digest: 0\n# kind: list\n1 content\n")
@@ -116,7 +107,7 @@ def test_cross_validate_tool_scores_every_page_out_of_fold_and_leaves_a_reposito
 
     pages = generated_pages(num_pages=12, seed=3)
     write_pages(pages, tmp_path / "pages.jsonl")
-    (tmp_path / "folds.json").write_text(json.dumps({"pages": {p.id: i % 3 for i, p in enumerate(pages)}}))
+    (tmp_path / "folds.json").write_text(json.dumps({"folds": 3, "domains": {}, "pages": {p.id: i % 3 for i, p in enumerate(pages)}}))
     (tmp_path / "index.jsonl").write_text("".join(
         json.dumps({"id": p.id, "repo": "one/topic" if i < 4 else "other"}) + "\n" for i, p in enumerate(pages)))
     (tmp_path / "annotations").mkdir()

@@ -20,13 +20,14 @@ import json
 import sys
 from pathlib import Path
 
-from boilerplate_ml.cross_validation import cv_report, format_report, out_of_fold, read_folds
+from boilerplate_ml.cross_validation import cv_report, format_report, out_of_fold
 from boilerplate_ml.datagen.annotations import page_kinds
 from boilerplate_ml.datagen.html_pages import read_index
 from boilerplate_ml.ngrams import NgramLineModel
 from boilerplate_ml.page_models import average_probabilities
 from boilerplate_ml.page_tagger import PageTagger
 from boilerplate_ml.pages import read_pages
+from boilerplate_ml.site_folds import SiteFolds
 
 
 class MeanOf:
@@ -42,7 +43,7 @@ class MeanOf:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", nargs="+", type=Path, help="labelled real pages (LABELS.md JSON Lines)")
-    parser.add_argument("--folds", type=Path, required=True, help="folds file: page id -> fold")
+    parser.add_argument("--folds", type=Path, required=True, help="the committed folds file (tools/assign_site_folds.py)")
     parser.add_argument("--kinds-from", type=Path, help="annotations folder whose label files and kinds.tsv give page kinds")
     parser.add_argument("--stage", choices=["ngrams", "tagger", "ngrams+tagger", "none"], default="ngrams",
                         help="what is fitted per fold; none: only --shipped")
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
     pages = [page for path in args.pages for page in read_pages(path)]
     extra = [page for path in args.extra for page in read_pages(path)]
-    folds = read_folds(args.folds)
+    folds = SiteFolds.load(args.folds).pages
     kinds = page_kinds(args.kinds_from) if args.kinds_from else None
 
     def fit(training):

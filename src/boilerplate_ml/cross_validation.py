@@ -9,9 +9,7 @@ page kind and per label.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Protocol
 
 import torch
@@ -25,15 +23,6 @@ ProbabilityLists = list[list[torch.Tensor | None]]
 
 class LineScorer(Protocol):
     def line_probabilities(self, pages: Sequence[Sequence[str]]) -> ProbabilityLists: ...
-
-
-def read_folds(path: str | Path) -> dict[str, int]:
-    """Page id → fold from a folds file (``{"pages": {id: fold, …}, …}``)."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    folds = data["pages"] if isinstance(data, dict) and "pages" in data else data
-    if not isinstance(folds, dict) or not all(isinstance(f, int) for f in folds.values()):
-        raise ValueError(f"{path}: expected {{'pages': {{page id: fold number}}}}")
-    return folds
 
 
 def out_of_fold(pages: Sequence[Page], folds: dict[str, int], fit: Callable[[list[Page]], LineScorer],
