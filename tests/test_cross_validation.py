@@ -90,13 +90,16 @@ def test_page_kinds_from_label_files_and_kinds_tsv(tmp_path):
     (tmp_path / "more").mkdir()
     (tmp_path / "more" / "N1.labels").write_text("# extractor: html_text\n# digest: 0\n# kind: list\n1 content\n")
     (tmp_path / "kinds.tsv").write_text("# id\tkind\nT1\tforum\n")
-    assert page_kinds(tmp_path) == {"N1": "list", "T1": "forum"}
+    sources = [tmp_path / "more", tmp_path / "kinds.tsv"]
+    assert page_kinds(sources) == {"N1": "list", "T1": "forum"}
     (tmp_path / "kinds.tsv").write_text("N1\tarticle\n")
     with pytest.raises(AnnotationError, match="two kinds"):
-        page_kinds(tmp_path)
+        page_kinds(sources)
     (tmp_path / "kinds.tsv").write_text("T2\tessay\n")
     with pytest.raises(AnnotationError, match="kinds.tsv:1: unknown page kind 'essay'"):
-        page_kinds(tmp_path)
+        page_kinds(sources)
+    with pytest.raises(AnnotationError, match="no such folder"):
+        page_kinds([tmp_path / "elsewhere"])
 
 
 def test_cross_validate_tool_scores_every_page_out_of_fold_and_leaves_a_repository_out_of_training(tmp_path, capsys):
@@ -110,11 +113,10 @@ def test_cross_validate_tool_scores_every_page_out_of_fold_and_leaves_a_reposito
     (tmp_path / "folds.json").write_text(json.dumps({"folds": 3, "domains": {}, "pages": {p.id: i % 3 for i, p in enumerate(pages)}}))
     (tmp_path / "index.jsonl").write_text("".join(
         json.dumps({"id": p.id, "repo": "one/topic" if i < 4 else "other"}) + "\n" for i, p in enumerate(pages)))
-    (tmp_path / "annotations").mkdir()
-    (tmp_path / "annotations" / "kinds.tsv").write_text("".join(f"{p.id}\tarticle\n" for p in pages))
+    (tmp_path / "kinds.tsv").write_text("".join(f"{p.id}\tarticle\n" for p in pages))
     tool = load_script("cross_validate", "tools")
-    assert tool.main([str(tmp_path / "pages.jsonl"), "--folds", str(tmp_path / "folds.json"), "--kinds-from",
-                      str(tmp_path / "annotations"), "--train-without-repo", "one/topic", "--index",
+    assert tool.main([str(tmp_path / "pages.jsonl"), "--folds", str(tmp_path / "folds.json"), "--kinds",
+                      str(tmp_path / "kinds.tsv"), "--train-without-repo", "one/topic", "--index",
                       str(tmp_path / "index.jsonl"), "--json", str(tmp_path / "report.json")]) == 0
     report = json.loads((tmp_path / "report.json").read_text())
     (name, scores), = report.items()

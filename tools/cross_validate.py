@@ -1,7 +1,8 @@
 """Score a recipe by site-grouped cross-validation over every person-labelled real page.
 
-    python tools/cross_validate.py --folds annotations/folds.json --kinds-from annotations \\
-        --stage ngrams ../shared/data/pages/train.jsonl data/annotated_html.jsonl data/annotated_more.jsonl
+    python tools/cross_validate.py --stage ngrams --folds annotations/folds.json \\
+        --kinds annotations/kinds.tsv annotations/html annotations/html-nju annotations/more \\
+        ../shared/data/pages/train.jsonl data/annotated_html.jsonl data/annotated_nju.jsonl data/annotated_more.jsonl
 
 Each fold is scored by a model fitted on the other folds' pages (plus ``--extra`` pages, such as
 synthetic ones, in every fold's training and never scored). ``--stage`` picks what is fitted: the
@@ -44,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", nargs="+", type=Path, help="labelled real pages (LABELS.md JSON Lines)")
     parser.add_argument("--folds", type=Path, required=True, help="the committed folds file (tools/assign_site_folds.py)")
-    parser.add_argument("--kinds-from", type=Path, help="annotations folder whose label files and kinds.tsv give page kinds")
+    parser.add_argument("--kinds", type=Path, nargs="+", default=[],
+                        help="folders of label files and id<TAB>kind files that give the pages' kinds")
     parser.add_argument("--stage", choices=["ngrams", "tagger", "ngrams+tagger", "none"], default="ngrams",
                         help="what is fitted per fold; none: only --shipped")
     parser.add_argument("--tagger-members", type=int, default=1)
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = [page for path in args.pages for page in read_pages(path)]
     extra = [page for path in args.extra for page in read_pages(path)]
     folds = SiteFolds.load(args.folds).pages
-    kinds = page_kinds(args.kinds_from) if args.kinds_from else None
+    kinds = page_kinds(args.kinds) if args.kinds else None
 
     def fit(training):
         scorers = []

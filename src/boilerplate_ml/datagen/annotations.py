@@ -32,8 +32,6 @@ _KIND = re.compile(r"^#\s*kind:\s*(\S+)\s*$", re.MULTILINE)
 LABEL_FILE_SUFFIX = ".labels"
 #: What a page is, for per-kind scores: the model fails on some kinds and not others.
 PAGE_KINDS = ("article", "list", "forum", "directory", "none", "spam")
-#: Kinds of pages that have no label file (the person-labelled train pages): ``id<TAB>kind``.
-KINDS_FILE = "kinds.tsv"
 
 
 class AnnotationError(ValueError):
@@ -144,19 +142,24 @@ def build_annotated_pages(html_dir: str | Path, labels_dir: str | Path, index_pa
     return pages
 
 
-def page_kinds(annotations_dir: str | Path) -> dict[str, str]:
-    """Page id → kind, from the ``# kind:`` line of every label file under ``annotations_dir`` and its kinds.tsv."""
+def page_kinds(sources: Sequence[str | Path]) -> dict[str, str]:
+    """Page id → kind, from the ``# kind:`` lines of the label files in each folder of ``sources``
+    and from each ``id<TAB>kind`` file among them (kinds.tsv, for pages that have no label file)."""
+    found: list[tuple[str, str, str]] = []  # where, page id, kind
+    for source in map(Path, sources):
+        if source.is_dir():
+            for path in sorted(source.glob(f"*{LABEL_FILE_SUFFIX}")):
+                found += [(str(path), path.name.removesuffix(LABEL_FILE_SUFFIX), match[1])
+                          for match in _KIND.finditer(path.read_text(encoding="utf-8"))]
+        elif source.is_file():
+            for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip() and not line.startswith("#"):
+                    page_id, _, kind = line.partition("\t")
+                    found.append((f"{source}:{number}", page_id.strip(), kind.strip()))
+        else:
+            raise AnnotationError(f"{source}: no such folder or kinds file")
     kinds: dict[str, str] = {}
-    root = Path(annotations_dir)
-    sources = [(path, path.name.removesuffix(LABEL_FILE_SUFFIX), match[1])
-               for path in sorted(root.rglob(f"*{LABEL_FILE_SUFFIX}"))
-               for match in _KIND.finditer(path.read_text(encoding="utf-8"))]
-    if (root / KINDS_FILE).is_file():
-        for number, line in enumerate((root / KINDS_FILE).read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip() and not line.startswith("#"):
-                page_id, _, kind = line.partition("\t")
-                sources.append((f"{root / KINDS_FILE}:{number}", page_id.strip(), kind.strip()))
-    for where, page_id, kind in sources:
+    for where, page_id, kind in found:
         if kind not in PAGE_KINDS:
             raise AnnotationError(f"{where}: unknown page kind {kind!r} (expected one of {', '.join(PAGE_KINDS)})")
         if kinds.setdefault(page_id, kind) != kind:
