@@ -122,5 +122,6 @@ def test_cross_validate_tool_scores_every_page_out_of_fold_and_leaves_a_reposito
     (name, scores), = report.items()
     assert "without the 4 pages of one/topic" in name
     assert scores["pages"] == 12 and scores["kinds"]["article"]["pages"] == 12
+    assert scores["sources"]["one/topic"]["pages"] == 4 and scores["sources"]["other"]["pages"] == 8
     assert 0.0 < scores["line_f1"] <= 1.0
     assert "line F1" in capsys.readouterr().out

@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tagger-epochs", type=int, default=8)
     parser.add_argument("--extra", type=Path, action="append", default=[], help="pages added to every fold's training")
     parser.add_argument("--train-without-repo", default=None, help="leave the pages of this source repository out of training")
-    parser.add_argument("--index", type=Path, help="index.jsonl giving each page's source repository (with --train-without-repo)")
+    parser.add_argument("--index", type=Path, help="index.jsonl giving pages' source repositories: scores per source, "
+                        "and what --train-without-repo leaves out (pages not in it count as 'unknown')")
     parser.add_argument("--shipped", action="store_true", help="also score the shipped model as it is (not out of fold)")
     parser.add_argument("--json", type=Path, help="write the reports here")
     args = parser.parse_args(argv)
@@ -74,19 +75,20 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.train_without_repo and not args.index:
         parser.error("--train-without-repo needs --index")
-    left_out = {record["id"] for record in read_index(args.index).values() if record.get("repo") == args.train_without_repo} \
-        if args.train_without_repo else set()
+    index = read_index(args.index) if args.index else {}
+    sources = {page_id: record.get("repo", "unknown") for page_id, record in index.items()} or None
+    left_out = {page_id for page_id, repo in (sources or {}).items() if repo == args.train_without_repo}
     keep_in_training = lambda page: page.id not in left_out  # noqa: E731
     reports = {}
     if args.stage != "none":
         name = args.stage + (f" (training without the {len(left_out)} pages of {args.train_without_repo})" if left_out else "")
-        reports[name] = cv_report(pages, out_of_fold(pages, folds, fit, extra, keep_in_training), kinds)
+        reports[name] = cv_report(pages, out_of_fold(pages, folds, fit, extra, keep_in_training), kinds, sources)
     if args.shipped:
         from boilerplate_ml.predictor import Predictor
 
         predictor = Predictor.from_pretrained()
         reports["shipped model (not out of fold)"] = cv_report(
-            pages, predictor.line_probabilities([page.text for page in pages]), kinds)
+            pages, predictor.line_probabilities([page.text for page in pages]), kinds, sources)
     for report_name, report in reports.items():
         print(format_report(report_name, report))
     if args.json:

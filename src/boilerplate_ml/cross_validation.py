@@ -56,42 +56,54 @@ def decisions(probabilities: ProbabilityLists, threshold: float = 0.5) -> tuple[
 
 
 def cv_report(pages: Sequence[Page], probabilities: ProbabilityLists, kinds: dict[str, str] | None = None,
-              threshold: float = 0.5) -> dict:
-    """Pooled scores, the mean per-page line F1, per-kind and per-label figures."""
+              sources: dict[str, str] | None = None, threshold: float = 0.5) -> dict:
+    """Pooled scores, the mean per-page line F1, per-label figures, and the same per page kind and per source.
+
+    ``kinds`` and ``sources`` map page ids to a group (a page missing from one is in "unknown").
+    """
     labels, kept = decisions(probabilities, threshold)
     lines = LabelledLines.from_pages(pages, labels, kept)
     report = {"pages": len(pages), "lines": len(lines.gold), **content_scores(lines),
               "mean_page_f1": mean_page_f1(pages, kept), "labels": label_scores(lines)}
-    if kinds:
-        by_kind: dict[str, list[int]] = {}
-        for i, page in enumerate(pages):
-            by_kind.setdefault(kinds.get(page.id, "unknown"), []).append(i)
-        report["kinds"] = {}
-        for kind, members in sorted(by_kind.items()):
-            kind_pages = [pages[i] for i in members]
-            kind_lines = LabelledLines.from_pages(kind_pages, [labels[i] for i in members], [kept[i] for i in members])
-            scores = content_scores(kind_lines)
-            has_content = CONTENT in kind_lines.gold
-            report["kinds"][kind] = {
-                "pages": len(members), "lines": len(kind_lines.gold),
-                # F1 of keeping content is undefined where there is none to keep (directory, spam pages):
-                # there the share of lines wrongly kept says how the kind fares.
-                "line_f1": scores["line_f1"] if has_content else None,
-                "char_f1": scores["char_f1"] if has_content else None,
-                "wrongly_kept": sum(k and g != CONTENT for g, k in zip(kind_lines.gold, kind_lines.kept)) / max(1, len(kind_lines.gold)),
-                "mean_page_f1": mean_page_f1(kind_pages, [kept[i] for i in members])}
+    for name, groups in (("kinds", kinds), ("sources", sources)):
+        if groups:
+            report[name] = _group_scores(pages, labels, kept, groups)
     return report
+
+
+def _group_scores(pages: Sequence[Page], labels: list[list[str | None]], kept: list[list[bool]],
+                  groups: dict[str, str]) -> dict[str, dict]:
+    members: dict[str, list[int]] = {}
+    for i, page in enumerate(pages):
+        members.setdefault(groups.get(page.id, "unknown"), []).append(i)
+    scores_by_group = {}
+    for group, indices in sorted(members.items()):
+        group_pages = [pages[i] for i in indices]
+        group_kept = [kept[i] for i in indices]
+        group_lines = LabelledLines.from_pages(group_pages, [labels[i] for i in indices], group_kept)
+        scores = content_scores(group_lines)
+        has_content = CONTENT in group_lines.gold
+        scores_by_group[group] = {
+            "pages": len(indices), "lines": len(group_lines.gold),
+            # F1 of keeping content is undefined where there is none to keep (directory, spam pages):
+            # there the share of lines wrongly kept says how the group fares.
+            "line_f1": scores["line_f1"] if has_content else None,
+            "char_f1": scores["char_f1"] if has_content else None,
+            "wrongly_kept": sum(k and g != CONTENT for g, k in zip(group_lines.gold, group_lines.kept)) / max(1, len(group_lines.gold)),
+            "mean_page_f1": mean_page_f1(group_pages, group_kept)}
+    return scores_by_group
 
 
 def format_report(name: str, report: dict) -> str:
     """A few readable lines of a :func:`cv_report`."""
     out = [f"{name}: {report['pages']} pages, {report['lines']} lines | line F1 {report['line_f1']:.3f}  "
            f"char F1 {report['char_f1']:.3f}  mean page F1 {report['mean_page_f1']:.3f}"]
-    for kind, scores in report.get("kinds", {}).items():
-        f1 = ("line F1 -      char F1 -    " if scores["line_f1"] is None
-              else f"line F1 {scores['line_f1']:.3f}  char F1 {scores['char_f1']:.3f}")
-        out.append(f"  kind {kind:<10} {scores['pages']:>4} pages {scores['lines']:>6} lines | {f1}  mean page F1 "
-                   f"{scores['mean_page_f1']:.3f}  non-content kept {scores['wrongly_kept']:.3f}")
+    for breakdown, title in (("kinds", "kind"), ("sources", "source")):
+        for group, scores in report.get(breakdown, {}).items():
+            f1 = ("line F1 -      char F1 -    " if scores["line_f1"] is None
+                  else f"line F1 {scores['line_f1']:.3f}  char F1 {scores['char_f1']:.3f}")
+            out.append(f"  {title} {group:<12} {scores['pages']:>4} pages {scores['lines']:>6} lines | {f1}  mean page F1 "
+                       f"{scores['mean_page_f1']:.3f}  non-content kept {scores['wrongly_kept']:.3f}")
     out.append("  per label (P / R / F1, support): " + "; ".join(
         f"{label} {s['precision']:.2f}/{s['recall']:.2f}/{s['f1']:.2f} ({s['support']})"
         for label, s in report["labels"].items()))
