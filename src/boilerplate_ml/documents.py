@@ -88,6 +88,16 @@ def expand_inputs(inputs: list[str], output: str | None = None) -> list[str]:
     return files
 
 
+def require_readers(files: list[str]) -> None:
+    """Raise ImportError naming the extra to install, before any work, when a file's reader needs one that is missing."""
+    if any(file_kind(path) == "parquet" for path in files if path != STDIN):
+        require_parquet()
+
+
+def require_parquet() -> None:
+    require_extra("parquet", "reading .parquet files", "pyarrow")
+
+
 def read_documents(
     path: str, text_field: str = "text", stdin_format: str = "jsonl", encoding: str = AUTO
 ) -> Iterator[Document | InputError]:
@@ -141,7 +151,7 @@ def _peek(handle: io.BufferedIOBase, name: str, size: int) -> bytes:
 
 def _read_parquet(path: str, text_field: str) -> Iterator[Document | InputError]:
     """Each row of a parquet file as a record; the text column must be a string column."""
-    require_extra("parquet", "reading .parquet files", "pyarrow")
+    require_parquet()
     import pyarrow as pa
     import pyarrow.parquet as pq
 
