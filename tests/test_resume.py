@@ -172,3 +172,18 @@ def test_a_run_with_workers_stopped_part_way_resumes_with_workers_to_the_plain_o
     assert [r["id"] for r in _records(out)] == list(range(12))
     assert out.read_bytes() == plain.read_bytes()
     assert sorted(os.listdir(tmp_path)) == ["in.jsonl", "out.jsonl", "plain.jsonl"]
+
+
+def test_resuming_with_another_quantize_setting_is_refused(tiny_model_dir, tmp_path, monkeypatch):
+    """int8 layers decide some lines otherwise: one output must not mix the two models' decisions."""
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_input(source, 3)
+
+    def stop(writer: ResumableJsonlWriter) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ResumableJsonlWriter, "commit", stop)
+        assert _clean(tiny_model_dir, str(source), "-o", str(out), "--resume").exit_code != 0
+    result = _clean(tiny_model_dir, str(source), "-o", str(out), "--resume", "--quantize")
+    assert result.exit_code == 1 and "the interrupted run had other options" in result.output

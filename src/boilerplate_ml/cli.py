@@ -151,8 +151,9 @@ def clean(inputs, output, text_field, output_field, with_labels, model, device, 
     except (InputError, ImportError) as error:
         raise click.ClickException(str(error)) from None
     check_output_path(output)
+    # What the output depends on (--quantize: int8 layers decide a few lines otherwise); not the speed options.
     options = dict(text_field=text_field, output_field=output_field, with_labels=with_labels, model=model,
-                   keep=sorted(keep), threshold=threshold, on_error=on_error, input_encoding=input_encoding)
+                   keep=sorted(keep), threshold=threshold, on_error=on_error, input_encoding=input_encoding, quantize=quantize)
     fingerprint = _resume_fingerprint(files, output, options) if resume else None
     if threads is None and workers > 1:
         threads = default_threads(workers)
