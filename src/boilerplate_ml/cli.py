@@ -1,4 +1,4 @@
-"""The ``boilerplate-ml`` command: clean pages, evaluate a model, build training data."""
+"""The ``boilerplate-ml`` command: clean pages, evaluate a model, draw a report of its decisions, build training data."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ def _checked_chunks(documents: Iterator[Document | InputError], on_error: str) -
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, help="JSON Lines file to write, or - for stdout.")
-@click.option("--text-field", default="text", show_default=True, help="Field of JSON Lines records that holds the page.")
+@click.option("--text-field", default="text", show_default=True, help="Field of JSON Lines records (column of parquet files) that holds the page.")
 @click.option("--output-field", default="clean_text", show_default=True, help="Field that receives the kept lines.")
 @click.option("--with-labels", is_flag=True, help="Also write per-line labels and scores (field 'lines').")
 @click.option("--model", default=None, help="Model folder (default: the shipped model).")
@@ -144,7 +144,7 @@ def _checked_chunks(documents: Iterator[Document | InputError], on_error: str) -
               help="Seconds between progress lines when stderr is not a terminal.")
 def clean(inputs, output, text_field, output_field, with_labels, model, device, batch_size, keep, threshold, on_error,
           stdin_format, input_encoding, threads, workers, quantize, max_skip_fraction, resume, log_interval) -> None:
-    """Clean pages from INPUTS (.txt, WARC/WET, parquet and JSON Lines files, each also .gz or .zst; folders; - for stdin)."""
+    """Clean pages from INPUTS (.txt, WARC/WET and JSON Lines files, each also .gz or .zst; .parquet; folders; - for stdin)."""
     try:
         files = expand_inputs(list(inputs), output)
         require_readers(files)

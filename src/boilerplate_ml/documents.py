@@ -58,7 +58,7 @@ def _unsupported(path: str) -> InputError:
 def expand_inputs(inputs: list[str], output: str | None = None) -> list[str]:
     """Files as given, folders as their supported files (sorted, recursive); missing paths are errors.
 
-    In folders, hidden files (a crashed run's ``.partial-*``) and ``output`` itself are left out,
+    In folders, hidden files (a crashed run's ``.partial-*``, a resumable run's ``.NAME.part``) and ``output`` itself are left out,
     so that a second run over a folder does not read its own earlier output back in.
     """
     skip = Path(output).resolve() if output and output != STDIN else None
