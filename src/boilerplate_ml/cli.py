@@ -150,7 +150,7 @@ def clean(inputs, output, text_field, output_field, with_labels, model, device, 
         require_readers(files)
     except (InputError, ImportError) as error:
         raise click.ClickException(str(error)) from None
-    check_output_path(output)
+    check_output_path(output, [file for file in files if file != STDIN])
     # What the output depends on (--quantize: int8 layers decide a few lines otherwise); not the speed options.
     options = dict(text_field=text_field, output_field=output_field, with_labels=with_labels, model=model,
                    keep=sorted(keep), threshold=threshold, on_error=on_error, input_encoding=input_encoding, quantize=quantize)
