@@ -275,6 +275,17 @@ def test_missing_output_folder_is_named_before_any_work(run, tmp_path):
     assert result.exception is None or isinstance(result.exception, SystemExit), "no traceback"
 
 
+def test_an_output_that_is_also_an_input_is_refused_and_the_input_kept(run, tmp_path):
+    source = tmp_path / "pages.jsonl"
+    source.write_text('{"text": "只有一行"}\n', encoding="utf-8")
+    for output in (source, tmp_path / "link.jsonl"):
+        if output != source:
+            output.symlink_to(source)
+        result = run(str(source), "-o", str(output))
+        assert result.exit_code == 1 and "is also an input" in result.output, result.output
+        assert source.read_text(encoding="utf-8") == '{"text": "只有一行"}\n'
+
+
 def test_a_bad_record_on_stdout_says_what_was_already_written(run):
     result = run("-", "-o", "-", input='{"text": "good"}\n{oops\n{"text": "after"}\n')
     assert result.exit_code == 1

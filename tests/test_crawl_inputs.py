@@ -80,6 +80,14 @@ def test_a_truncated_wet_record_is_named_and_the_run_writes_nothing(run, tmp_pat
     assert result.exit_code == 0 and [r["url"] for r in _records(tmp_path / "out.jsonl")] == ["http://a.test/1"]
 
 
+def test_a_wet_whose_only_record_is_bad_reports_that_record_alone(run, tmp_path):
+    source = tmp_path / "cut.wet"
+    source.write_bytes(wet_file([("http://a.test/1", PAGE)])[:-12])
+    result = run(str(source), "-o", str(tmp_path / "out.jsonl"), "--on-error", "skip")
+    assert "skipped 1 bad records" in result.output and "record cut short" in result.output
+    assert "holds no text record" not in result.output, "it holds one, cut short"
+
+
 def test_a_file_that_is_not_warc_named_wet_is_one_clear_error(run, tmp_path):
     source = tmp_path / "plain.wet"
     source.write_text("这不是WARC文件\n", encoding="utf-8")

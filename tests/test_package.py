@@ -28,8 +28,8 @@ def test_importing_the_package_does_not_load_torch_until_the_predictor_is_used()
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-#: What training (``[train]``) and building training data (``[data]``) need, and cleaning pages does not.
-EXTRA_ONLY = ("datasets", "accelerate", "matplotlib", "resiliparse", "html_text", "opencc")
+#: What the extras bring ([train], [data], [parquet], [report], [datatrove]), and cleaning a text page does not need.
+EXTRA_ONLY = ("datasets", "accelerate", "matplotlib", "resiliparse", "html_text", "opencc", "tldextract", "pyarrow", "datatrove")
 REPOSITORY = Path(__file__).resolve().parents[1]
 
 
@@ -45,6 +45,8 @@ def _without(modules, code: str) -> subprocess.CompletedProcess:
     ("boilerplate_ml.training", "datasets", "train"),
     ("boilerplate_ml.pretraining", "matplotlib", "train"),
     ("boilerplate_ml.config", "yaml", "train"),
+    ("boilerplate_ml.site_folds", "tldextract", "data"),
+    ("boilerplate_ml.datatrove_step", "datatrove", "datatrove"),
 ])
 def test_a_module_of_an_extra_names_the_extra_when_its_dependency_is_missing(module, dependency, extra):
     run = _without([dependency], f"import {module}")
@@ -52,9 +54,35 @@ def test_a_module_of_an_extra_names_the_extra_when_its_dependency_is_missing(mod
     assert f"needs {dependency}, which the [{extra}] extra installs: pip install 'boilerplate-ml[{extra}]'" in run.stderr
 
 
-def test_html_extraction_names_the_data_extra_when_an_extractor_is_missing():
-    run = _without(["resiliparse"], "from boilerplate_ml.datagen.html_extract import extract_resiliparse\nextract_resiliparse('<p>x</p>')")
-    assert run.returncode != 0 and "pip install 'boilerplate-ml[data]'" in run.stderr
+@pytest.mark.parametrize("dependency, code", [
+    ("resiliparse", "from boilerplate_ml.datagen.html_extract import extract_resiliparse\nextract_resiliparse('<p>x</p>')"),
+    ("html_text", "from boilerplate_ml.datagen.html_extract import extract_html_text\nextract_html_text('<p>x</p>')"),
+    ("opencc", "from boilerplate_ml.datagen.chinese_script import script_converter\nscript_converter('t2s')"),
+])
+def test_building_data_names_the_data_extra_when_a_dependency_is_missing(dependency, code):
+    run = _without([dependency], code)
+    assert run.returncode != 0
+    assert f"needs {dependency}, which the [data] extra installs: pip install 'boilerplate-ml[data]'" in run.stderr
+
+
+def test_a_parquet_input_without_pyarrow_is_one_line_naming_the_parquet_extra(tmp_path):
+    (tmp_path / "pages.parquet").write_bytes(b"PAR1")
+    code = (f"from boilerplate_ml.cli import main\nmain(['clean', {str(tmp_path / 'pages.parquet')!r}, "
+            f"'-o', {str(tmp_path / 'out.jsonl')!r}])")
+    run = _without(["pyarrow"], code)
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr[-2000:]
+    assert "Error: reading .parquet files needs pyarrow, which the [parquet] extra installs: pip install 'boilerplate-ml[parquet]'" in run.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_report_without_matplotlib_is_one_line_naming_the_report_extra(tmp_path):
+    page = tmp_path / "pages.jsonl"
+    page.write_text(json.dumps({"text": handwritten_page().text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    code = f"from boilerplate_ml.cli import main\nmain(['report', {str(page)!r}, '-o', {str(tmp_path / 'report.html')!r}])"
+    run = _without(["matplotlib"], code)
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr[-2000:]
+    assert "Error: boilerplate-ml report needs matplotlib, which the [report] extra installs" in run.stderr
+    assert not (tmp_path / "report.html").exists()
 
 
 def test_cleaning_a_page_needs_no_training_or_data_dependency(tmp_path):
@@ -68,7 +96,8 @@ def test_cleaning_a_page_needs_no_training_or_data_dependency(tmp_path):
 
 def test_the_core_requirements_hold_no_training_or_data_dependency():
     core = {req.split(";")[0].split(">")[0].split("=")[0].strip().lower() for req in requires("boilerplate-ml") if "extra ==" not in req}
-    assert core and not core & {"datasets", "accelerate", "matplotlib", "resiliparse", "html-text", "opencc-python-reimplemented"}
+    assert core and not core & {"datasets", "accelerate", "matplotlib", "resiliparse", "html-text", "opencc-python-reimplemented",
+                                "tldextract", "pyarrow", "datatrove"}
 
 
 def _build_wheel(out: Path) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import torch
@@ -41,13 +42,14 @@ def test_a_bad_record_under_workers_fails_naming_it_and_writes_nothing(tiny_mode
     assert result.exit_code == 1 and f"{source}:4: malformed JSON" in result.output and not out.exists()
 
 
-def test_a_model_that_does_not_load_in_the_workers_is_one_clear_line(tmp_path):
+@pytest.mark.parametrize("resume", [[], ["--resume"]], ids=["plain", "resume"])
+def test_a_model_that_does_not_load_in_the_workers_is_one_clear_line(tmp_path, resume):
     source = tmp_path / "pages.jsonl"
     source.write_text('{"text": "甲"}\n', encoding="utf-8")
     result = CliRunner().invoke(cli.main, ["clean", str(source), "-o", str(tmp_path / "o.jsonl"), "--workers", "2",
-                                           "--model", str(tmp_path / "no-model"), "--device", "cpu"])
+                                           "--model", str(tmp_path / "no-model"), "--device", "cpu", *resume])
     assert result.exit_code == 1 and "model folder not found" in result.output
-    assert not (tmp_path / "o.jsonl").exists()
+    assert os.listdir(tmp_path) == ["pages.jsonl"], "no output, and no part file with nothing to resume from"
 
 
 def test_threads_set_torch_threads_and_bad_values_are_refused(tiny_model_dir):

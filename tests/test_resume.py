@@ -138,3 +138,52 @@ def test_a_run_killed_part_way_resumes_to_the_uninterrupted_output(tiny_model_di
     assert [r["id"] for r in resumed] == list(range(total)), "every record once, in order"
     assert resumed == _records(reference)
     assert sorted(os.listdir(tmp_path)) == ["in.jsonl", "out.jsonl", "reference.jsonl"]
+
+
+def test_a_run_with_workers_stopped_part_way_resumes_with_workers_to_the_plain_output(tiny_model_dir, tmp_path, monkeypatch):
+    """Workers hold chunks beyond the last checkpoint when the run stops; the resumed run redoes those, once each."""
+    import boilerplate_ml.cli as cli
+    from boilerplate_ml.resume import ResumableJsonlWriter as Writer
+
+    monkeypatch.setattr(cli, "PAGES_PER_CHUNK", 2)  # 13 records: 7 chunks, several in the workers at a stop
+    source, out, plain = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "plain.jsonl"
+    _write_input(source, 12)
+    with open(source, "a", encoding="utf-8") as handle:
+        handle.write("not json\n")  # a skip after the stop: the tally of the first run carries over
+    checkpoint = Writer.checkpoint
+
+    def stop_after_two_checkpoints(writer: Writer) -> None:
+        checkpoint(writer)
+        if writer.tally.records >= 4:
+            raise KeyboardInterrupt
+
+    options = ["--on-error", "skip", "--with-labels", "--workers", "2", "--threads", "1"]
+    with monkeypatch.context() as patch:
+        patch.setattr(Writer, "checkpoint", stop_after_two_checkpoints)
+        stopped = _clean(tiny_model_dir, str(source), "-o", str(out), "--resume", *options)
+    assert stopped.exit_code != 0 and not out.exists()
+    assert json.loads((tmp_path / ".out.jsonl.resume.json").read_text())["tally"]["records"] == 4
+
+    resumed = _clean(tiny_model_dir, str(source), "-o", str(out), "--resume", *options)
+    assert resumed.exit_code == 0, resumed.output
+    assert f"resuming {out}: 4 records done before" in resumed.output
+    assert "cleaned 12 pages" in resumed.output and "skipped 1 bad records" in resumed.output
+    assert _clean(tiny_model_dir, str(source), "-o", str(plain), *options[:3]).exit_code == 0
+    assert [r["id"] for r in _records(out)] == list(range(12))
+    assert out.read_bytes() == plain.read_bytes()
+    assert sorted(os.listdir(tmp_path)) == ["in.jsonl", "out.jsonl", "plain.jsonl"]
+
+
+def test_resuming_with_another_quantize_setting_is_refused(tiny_model_dir, tmp_path, monkeypatch):
+    """int8 layers decide some lines otherwise: one output must not mix the two models' decisions."""
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_input(source, 3)
+
+    def stop(writer: ResumableJsonlWriter) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ResumableJsonlWriter, "commit", stop)
+        assert _clean(tiny_model_dir, str(source), "-o", str(out), "--resume").exit_code != 0
+    result = _clean(tiny_model_dir, str(source), "-o", str(out), "--resume", "--quantize")
+    assert result.exit_code == 1 and "the interrupted run had other options" in result.output

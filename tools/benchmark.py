@@ -27,10 +27,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from boilerplate_ml.jsonl import InputError, json_records
 from boilerplate_ml.pages import page_from_record
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
 #: Runs a command and prints the peak RSS (KiB) of its largest process. A child forked from this
 #: benchmark would report the benchmark's own peak (Linux carries it over the fork), so the CLI is
@@ -54,7 +59,7 @@ def page_texts(path: str) -> list[str]:
     return texts
 
 
-def reference_run(texts: list[str], tokenizer):
+def reference_run(texts: list[str], tokenizer: PreTrainedTokenizerBase) -> Callable[[], float]:
     """A closure timing the fixed reference forward pass over ``texts``; tokenizing is done here, once, untimed."""
     import torch
     from transformers import BertConfig, BertModel

@@ -19,25 +19,26 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
-from boilerplate_ml.cross_validation import cv_report, format_report, out_of_fold
+from boilerplate_ml.cross_validation import LineScorer, ProbabilityLists, cv_report, format_report, out_of_fold
 from boilerplate_ml.datagen.annotations import page_kinds
 from boilerplate_ml.datagen.html_pages import read_index
 from boilerplate_ml.ngrams import NgramLineModel
 from boilerplate_ml.page_models import average_probabilities
 from boilerplate_ml.page_tagger import PageTagger
-from boilerplate_ml.pages import read_pages
+from boilerplate_ml.pages import Page, read_pages
 from boilerplate_ml.site_folds import SiteFolds
 
 
 class MeanOf:
     """Several fitted scorers whose probabilities are averaged, as the Predictor averages stages."""
 
-    def __init__(self, *scorers) -> None:
+    def __init__(self, *scorers: LineScorer) -> None:
         self.scorers = scorers
 
-    def line_probabilities(self, pages):
+    def line_probabilities(self, pages: Sequence[Sequence[str]]) -> ProbabilityLists:
         return average_probabilities(*(scorer.line_probabilities(pages) for scorer in self.scorers))
 
 
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     folds = SiteFolds.load(args.folds).pages
     kinds = page_kinds(args.kinds) if args.kinds else None
 
-    def fit(training):
+    def fit(training: list[Page]) -> LineScorer:
         scorers = []
         if args.stage in ("ngrams", "ngrams+tagger"):
             scorers.append(NgramLineModel.fit(training, seed=0))

@@ -1,4 +1,4 @@
-"""The ``boilerplate-ml`` command: clean pages, evaluate a model, build training data."""
+"""The ``boilerplate-ml`` command: clean pages, evaluate a model, draw a report of its decisions, build training data."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from boilerplate_ml.datagen.gold_align import MIN_GOLD_COVERAGE
-from boilerplate_ml.documents import STDIN, Document, expand_inputs, read_documents
+from boilerplate_ml.documents import STDIN, Document, expand_inputs, read_documents, require_readers
 from boilerplate_ml.jsonl import AtomicJsonlWriter, InputError, streams, write_text_atomically
 from boilerplate_ml.labels import CONTENT, DEFAULT_THRESHOLD, LABELS
 from boilerplate_ml.parallel import WorkerModelError, WorkerPool, default_threads, predict_in_order
@@ -119,7 +119,7 @@ def _checked_chunks(documents: Iterator[Document | InputError], on_error: str) -
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, help="JSON Lines file to write, or - for stdout.")
-@click.option("--text-field", default="text", show_default=True, help="Field of JSON Lines records that holds the page.")
+@click.option("--text-field", default="text", show_default=True, help="Field of JSON Lines records (column of parquet files) that holds the page.")
 @click.option("--output-field", default="clean_text", show_default=True, help="Field that receives the kept lines.")
 @click.option("--with-labels", is_flag=True, help="Also write per-line labels and scores (field 'lines').")
 @click.option("--model", default=None, help="Model folder (default: the shipped model).")
@@ -144,14 +144,16 @@ def _checked_chunks(documents: Iterator[Document | InputError], on_error: str) -
               help="Seconds between progress lines when stderr is not a terminal.")
 def clean(inputs, output, text_field, output_field, with_labels, model, device, batch_size, keep, threshold, on_error,
           stdin_format, input_encoding, threads, workers, quantize, max_skip_fraction, resume, log_interval) -> None:
-    """Clean pages from INPUTS (.txt, WARC/WET, parquet and JSON Lines files, each also .gz or .zst; folders; - for stdin)."""
+    """Clean pages from INPUTS (.txt, WARC/WET and JSON Lines files, each also .gz or .zst; .parquet; folders; - for stdin)."""
     try:
         files = expand_inputs(list(inputs), output)
-    except InputError as error:
+        require_readers(files)
+    except (InputError, ImportError) as error:
         raise click.ClickException(str(error)) from None
-    check_output_path(output)
+    check_output_path(output, [file for file in files if file != STDIN])
+    # What the output depends on (--quantize: int8 layers decide a few lines otherwise); not the speed options.
     options = dict(text_field=text_field, output_field=output_field, with_labels=with_labels, model=model,
-                   keep=sorted(keep), threshold=threshold, on_error=on_error, input_encoding=input_encoding)
+                   keep=sorted(keep), threshold=threshold, on_error=on_error, input_encoding=input_encoding, quantize=quantize)
     fingerprint = _resume_fingerprint(files, output, options) if resume else None
     if threads is None and workers > 1:
         threads = default_threads(workers)
@@ -320,7 +322,10 @@ def evaluate(pages_file, model, device, batch_size, threshold, worst) -> None:
 @THRESHOLD_OPTION
 def report(pages_file, output, max_pages, text_field, model, device, batch_size, keep, threshold) -> None:
     """Draw what the model does to the pages of PAGES_FILE (labelled pages or records with a text field) as HTML."""
-    from boilerplate_ml.report import ReportPage, read_report_pages, render_report
+    try:
+        from boilerplate_ml.report import ReportPage, read_report_pages, render_report
+    except ImportError as error:  # its plots need the [report] extra: said before the model is loaded
+        raise click.ClickException(str(error)) from None
 
     check_output_path(output, inputs=[pages_file])
     try:
@@ -333,11 +338,8 @@ def report(pages_file, output, max_pages, text_field, model, device, batch_size,
     predictions = predictor.predict_batch([page.text for page, _ in pages], progress=sys.stderr.isatty())
     settings = (f"Model {model or 'shipped'}; a line is kept when P({' + '.join(sorted(predictor.keep_labels))}) "
                 f">= {threshold}, and its label is the most probable on the side of that verdict.")
-    try:
-        document = render_report([ReportPage(page, labelled, lines) for (page, labelled), lines in zip(pages, predictions)],
-                                 title=f"boilerplate-ml report: {os.path.basename(pages_file)}", settings=settings)
-    except ImportError as error:
-        raise click.ClickException(str(error)) from None
+    document = render_report([ReportPage(page, labelled, lines) for (page, labelled), lines in zip(pages, predictions)],
+                             title=f"boilerplate-ml report: {os.path.basename(pages_file)}", settings=settings)
     write_text_atomically(output, document)
     click.echo(f"report of {len(pages)} pages written to {output}", err=True)
 

@@ -13,6 +13,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from boilerplate_ml.extras import require_extra
+
+require_extra("datatrove", "boilerplate_ml.datatrove_step", "datatrove")
+
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 from datatrove.utils.batching import batched

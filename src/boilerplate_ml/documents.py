@@ -58,7 +58,7 @@ def _unsupported(path: str) -> InputError:
 def expand_inputs(inputs: list[str], output: str | None = None) -> list[str]:
     """Files as given, folders as their supported files (sorted, recursive); missing paths are errors.
 
-    In folders, hidden files (a crashed run's ``.partial-*``) and ``output`` itself are left out,
+    In folders, hidden files (a crashed run's ``.partial-*``, a resumable run's ``.NAME.part``) and ``output`` itself are left out,
     so that a second run over a folder does not read its own earlier output back in.
     """
     skip = Path(output).resolve() if output and output != STDIN else None
@@ -86,6 +86,16 @@ def expand_inputs(inputs: list[str], output: str | None = None) -> list[str]:
         else:
             raise InputError(item, "no such file or folder")
     return files
+
+
+def require_readers(files: list[str]) -> None:
+    """Raise ImportError naming the extra to install, before any work, when a file's reader needs one that is missing."""
+    if any(file_kind(path) == "parquet" for path in files if path != STDIN):
+        require_parquet()
+
+
+def require_parquet() -> None:
+    require_extra("parquet", "reading .parquet files", "pyarrow")
 
 
 def read_documents(
@@ -141,7 +151,7 @@ def _peek(handle: io.BufferedIOBase, name: str, size: int) -> bytes:
 
 def _read_parquet(path: str, text_field: str) -> Iterator[Document | InputError]:
     """Each row of a parquet file as a record; the text column must be a string column."""
-    require_extra("parquet", "reading .parquet files", "pyarrow")
+    require_parquet()
     import pyarrow as pa
     import pyarrow.parquet as pq
 

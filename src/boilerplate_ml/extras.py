@@ -1,7 +1,8 @@
 """Optional dependencies: a module that needs an extra says which one, instead of a bare ModuleNotFoundError.
 
-``pip install boilerplate-ml`` installs what cleaning pages needs; training (``[train]``) and
-building training data (``[data]``) bring their own libraries.
+``pip install boilerplate-ml`` installs what cleaning pages needs; training (``[train]``), building
+training data and site folds (``[data]``), parquet inputs (``[parquet]``), ``boilerplate-ml report``
+(``[report]``) and the datatrove step (``[datatrove]``) bring their own libraries.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ Tag = TypeVar("Tag")
 #: Chunks queued per worker beyond the one it is on: enough that no worker waits for the reader.
 CHUNKS_AHEAD_PER_WORKER = 2
 
+
 class WorkerModelError(RuntimeError):
     """A worker could not load its model (the message is the loader's own)."""
 

@@ -35,7 +35,7 @@ def write_pipeline(model_dir: str | Path, stages: Sequence[str]) -> None:
 
 
 def add_stage(model_dir: str | Path, name: str) -> None:
-    """List ``name`` in the folder's manifest (once), in its place in SHIPPED_ORDER: a stage script's last step."""
+    """List ``name`` in the folder's manifest (once), in its place in SHIPPED_ORDER: each trained stage's last step (``stage_training``)."""
     stages = read_pipeline(model_dir) if (Path(model_dir) / PIPELINE_FILE).is_file() else [LINE_CLASSIFIER]
     wanted = set(stages) | {name}
     write_pipeline(model_dir, [stage for stage in SHIPPED_ORDER if stage in wanted])

@@ -22,6 +22,7 @@ from boilerplate_ml.quantization import int8_linear_layers
 from boilerplate_ml.refiner import PageRefiner
 from boilerplate_ml.windows import Window, WindowSpec, build_windows, encode_lines, non_blank_lines
 
+
 @dataclass(frozen=True)
 class LinePrediction:
     """One line of a page as it came, its label (None if blank), that label's probability, and the verdict.

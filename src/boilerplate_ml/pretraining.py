@@ -60,7 +60,6 @@ from boilerplate_ml.tokenizer import train_wordpiece_tokenizer
 from boilerplate_ml.windows import WindowSpec, add_line_markers, build_windows, encode_lines, non_blank_lines
 
 
-
 @dataclass
 class CorpusConfig:
     #: Glob of article JSON Lines files (``title`` and ``text`` with paragraphs split by newlines).
@@ -162,7 +161,8 @@ class SpanMaskingCollator(DataCollatorForLanguageModeling):
         self.max_span = max_span
         self.rng = np.random.default_rng(seed)
 
-    def torch_mask_tokens(self, inputs: torch.Tensor, special_tokens_mask=None, offset_mapping=None):
+    def torch_mask_tokens(self, inputs: torch.Tensor, special_tokens_mask: torch.Tensor | None = None,
+                          offset_mapping: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         labels = inputs.clone()
         special = torch.tensor(
             [self.tokenizer.get_special_tokens_mask(row, already_has_special_tokens=True) for row in labels.tolist()],

@@ -27,6 +27,8 @@ from boilerplate_ml.quantization import loaded_state, storable_state
 
 REFINER_WEIGHTS = "refiner.safetensors"
 REFINER_CONFIG = "refiner.json"
+
+
 def line_features(texts: Sequence[str], probs: Sequence[torch.Tensor | None]) -> tuple[list[int], torch.Tensor]:
     """Indices of the scored (non-blank) lines and one feature row for each: probabilities, then layout."""
     indices = [i for i, p in enumerate(probs) if p is not None]

@@ -20,11 +20,17 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from boilerplate_ml.extras import require_extra
+
+require_extra("report", "boilerplate-ml report", "matplotlib")
+
 from boilerplate_ml.jsonl import InputError, json_records, lone_surrogate_at
 from boilerplate_ml.labels import LABELS
 from boilerplate_ml.pages import Page, page_from_record
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from boilerplate_ml.predictor import LinePrediction
 
 #: Light backgrounds that black text stays readable on, one per label, told apart at a glance.
@@ -172,21 +178,19 @@ def _confusion_table(pairs: Sequence[tuple[str, str]]) -> str:
     return "<h3>Confusion matrix (lines; rows gold, columns predicted)</h3><table class='confusion'>" + header + "".join(rows) + "</table>"
 
 
-def _png(figure, alt: str) -> str:
+def _png(figure: Figure, alt: str) -> str:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
     return f"<img alt='{alt}' src='data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}'>"
 
 
-def _figure():
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise ImportError("the report draws its plots with matplotlib: pip install 'boilerplate-ml[report]'") from None
+def _figure() -> Figure:
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(6, 3.2))
 
 
-def _label_distribution(lines: Sequence[tuple[LinePrediction, str | None]], labelled: bool):
+def _label_distribution(lines: Sequence[tuple[LinePrediction, str | None]], labelled: bool) -> Figure:
     figure = _figure()
     axes = figure.subplots()
     predicted = Counter(p.label for p, _ in lines)
@@ -204,7 +208,7 @@ def _label_distribution(lines: Sequence[tuple[LinePrediction, str | None]], labe
     return figure
 
 
-def _score_histograms(lines: Sequence[tuple[LinePrediction, str | None]]):
+def _score_histograms(lines: Sequence[tuple[LinePrediction, str | None]]) -> Figure:
     figure = _figure()
     axes = figure.subplots()
     kept = [p.score for p, _ in lines if p.keep]

@@ -67,7 +67,8 @@ class ResumableJsonlWriter:
     ``.gz`` output is one gzip member per checkpoint (concatenated members are one valid gzip
     file), so that a cut at a checkpoint leaves a readable stream. Leaving the ``with`` block on
     an :class:`InputError` (``--on-error fail``) discards the output as a failed run does; any
-    other stop (Ctrl-C, SIGTERM, a crash) keeps it at its last checkpoint for the next run.
+    other stop (Ctrl-C, SIGTERM, a crash) keeps it at its last checkpoint for the next run, and
+    one before the first checkpoint leaves no file behind.
     """
 
     def __init__(self, path: str, fingerprint: dict) -> None:
@@ -162,3 +163,5 @@ class ResumableJsonlWriter:
             self.abort()
         else:
             self._close()  # kept at the last checkpoint, for --resume
+            if not os.path.exists(self.state_path):  # stopped before the first: nothing to resume from
+                os.unlink(self.part_path)

@@ -18,6 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from boilerplate_ml.extras import require_extra
+
+require_extra("data", "site folds", "tldextract")
+
 import tldextract
 
 RULE = ("registered domain by tldextract (its bundled public suffix list, ICANN section, no fetch); a host "

@@ -21,7 +21,7 @@ from boilerplate_ml.page_tagger import PageTagger, TaggerSpec
 from boilerplate_ml.pages import Page, read_pages, site_of
 from boilerplate_ml.pipeline import add_stage
 from boilerplate_ml.predictor import Predictor
-from boilerplate_ml.refiner import train_refiner
+from boilerplate_ml.refiner import PageRefiner, train_refiner
 from boilerplate_ml.training import run_pages
 
 NGRAM_SECTION = "## Character n-gram model"
@@ -31,6 +31,13 @@ TAGGER_SECTION = "## Page tagger"
 
 def _scores(predictor: Predictor, pages: list[Page], named: dict[str, list]) -> dict[str, dict[str, float]]:
     return {name: probability_scores(predictor.decide, pages, probabilities) for name, probabilities in named.items()}
+
+
+def _add_stage_to_folder(model_dir: Path, name: str, stage: NgramLineModel | PageRefiner | PageTagger, report: dict) -> None:
+    """Save the stage's files, list it in pipeline.json and put its figures into metrics.json (its card section is its own)."""
+    stage.save(model_dir)
+    add_stage(model_dir, name)
+    set_metrics_entry(model_dir, name, report)
 
 
 def train_ngram_stage(model_dir: Path, test: Path | None = None, seed: int = 0) -> dict:
@@ -48,9 +55,7 @@ def train_ngram_stage(model_dir: Path, test: Path | None = None, seed: int = 0) 
     report: dict = {"spec": asdict(ngrams.spec), "seed": seed, "training_pages": len(train_pages), "validation": compare(validation_pages)}
     if test_pages:
         report["test"], report["test_path"] = compare(test_pages), str(test)
-    ngrams.save(model_dir)
-    add_stage(model_dir, "ngrams")
-    set_metrics_entry(model_dir, "ngrams", report)
+    _add_stage_to_folder(model_dir, "ngrams", ngrams, report)
     spec = report["spec"]
     rows = comparison_rows(report, (("line classifier alone", "line_classifier"), ("n-gram model alone", "ngrams"),
                                     ("averaged", "averaged")), len(validation_pages))
@@ -105,9 +110,7 @@ def train_refiner_stage(model_dir: Path, folds: list[tuple[Path, Path]], test: P
         report["test_first_pass"], report["test_refined"] = compare(first_pass_probabilities(model_dir, list(read_pages(test))))
         report["test_path"] = str(test)
         rows += [(f"test {test}, first pass", report["test_first_pass"]), (f"test {test}, refined", report["test_refined"])]
-    refiner.save(model_dir)
-    add_stage(model_dir, "refiner")
-    set_metrics_entry(model_dir, "refiner", report)
+    _add_stage_to_folder(model_dir, "refiner", refiner, report)
     set_card_section(model_dir, REFINER_SECTION, f"""
 {members} bidirectional GRUs over all of a page's lines (refiner.safetensors), trained from seeds
 {seed} to {seed + members - 1}, read the first pass's probabilities and layout features; the mean of their
@@ -145,9 +148,7 @@ def train_tagger_stage(model_dir: Path, test: Path | None = None, epochs: int = 
                     "validation": compare(validation_pages)}
     if test_pages:
         report["test"], report["test_path"] = compare(test_pages), str(test)
-    tagger.save(model_dir)
-    add_stage(model_dir, "tagger")
-    set_metrics_entry(model_dir, "tagger", report)
+    _add_stage_to_folder(model_dir, "tagger", tagger, report)
     spec = report["spec"]
     rows = comparison_rows(report, (("without the tagger", "without_tagger"), ("tagger alone", "tagger"),
                                     ("averaged (what ships)", "averaged")), len(validation_pages))

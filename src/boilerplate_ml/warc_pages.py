@@ -32,11 +32,12 @@ def read_warc_pages(handle: IO[bytes], name: str, encoding: str) -> Iterator[tup
     (a truncated download) is an error, not a shorter page; a file without any text record is
     one too, so that an HTML-only WARC is not taken for an empty crawl.
     """
-    pages = number = 0
+    text_records = number = 0
     try:  # every record is counted, so that errors give its place in the file
         for number, record in enumerate(ArchiveIterator(handle, parse_http=True), start=1):
             if not _is_page(record):
                 continue
+            text_records += 1
             origin = f"{name}: record {number} (byte {record.stream_pos})"
             payload = record.reader.read()
             if not record.is_http and len(payload) < record.content_length:  # FastWARC hands out what there is
@@ -47,13 +48,12 @@ def read_warc_pages(handle: IO[bytes], name: str, encoding: str) -> Iterator[tup
             except UndecodableError as error:
                 yield InputError(origin, f"payload {error}")
                 continue
-            pages += 1
             yield {"path": name, "url": record.headers.get("WARC-Target-URI"), "warc_record_id": record.record_id,
                    "text": text}, text
     except OSError as error:  # not WARC at all, or corrupt past a point: what came before stands
         yield InputError(f"{name}: record {number + 1}", f"cannot read as WARC ({error})")
         return
-    if pages == 0:
+    if text_records == 0:
         yield InputError(name, "WARC file holds no text record (WET conversion, resource, or text/plain response); "
                                "extract the text of HTML responses first")
 

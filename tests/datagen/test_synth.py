@@ -12,6 +12,7 @@ from boilerplate_ml.labels import LABELS, is_blank
 from boilerplate_ml.pages import page_from_record
 from sample_data import ARTICLES, LONG_PARAGRAPH
 
+
 def generate(**overrides) -> list:
     config = SynthConfig(**{"num_pages": 40, "seed": 7, **overrides})
     return list(synthesize_pages(ARTICLES, config))

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from html import unescape
 from pathlib import Path
 
+from boilerplate_ml.extras import require_extra
+
 RESILIPARSE = "resiliparse"
 HTML_TEXT = "html_text"
 EXTRACTORS: tuple[str, ...] = (RESILIPARSE, HTML_TEXT)
@@ -20,19 +22,17 @@ EXTRACTORS: tuple[str, ...] = (RESILIPARSE, HTML_TEXT)
 
 def extract_resiliparse(html: str) -> str:
     """Whole-page text, one line per block, list bullets kept, as resiliparse formats it."""
-    try:
-        from resiliparse.extract.html2text import extract_plain_text
-    except ImportError as error:  # optional dependency of the `data` extra
-        raise ImportError("install resiliparse: pip install 'boilerplate-ml[data]'") from error
+    require_extra("data", "HTML extraction", "resiliparse")
+    from resiliparse.extract.html2text import extract_plain_text
+
     return extract_plain_text(html, preserve_formatting=True, main_content=False)
 
 
 def extract_html_text(html: str) -> str:
     """Whole-page text with html-text's layout guessing (newlines around block elements)."""
-    try:
-        import html_text
-    except ImportError as error:
-        raise ImportError("install html-text: pip install 'boilerplate-ml[data]'") from error
+    require_extra("data", "HTML extraction", "html_text")
+    import html_text
+
     return html_text.extract_text(html, guess_layout=True)
 
 
