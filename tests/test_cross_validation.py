@@ -12,6 +12,7 @@ from boilerplate_ml.datagen.annotations import AnnotationError, page_kinds
 from boilerplate_ml.evaluation import mean_page_f1, page_line_f1
 from boilerplate_ml.labels import CONTENT, LABELS
 from boilerplate_ml.pages import Page
+from boilerplate_ml.pipeline import read_pipeline
 
 
 def one_hot(label: str) -> torch.Tensor:
@@ -125,3 +126,31 @@ def test_cross_validate_tool_scores_every_page_out_of_fold_and_leaves_a_reposito
     assert scores["sources"]["one/topic"]["pages"] == 4 and scores["sources"]["other"]["pages"] == 8
     assert 0.0 < scores["line_f1"] <= 1.0
     assert "line F1" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_the_whole_recipe_is_built_per_fold_without_that_folds_sites(tmp_path):
+    """Cross-validation of the full stack: each fold's model is the recipe with the fold's sites taken out of every real source."""
+    from test_recipe import _recipe
+
+    from boilerplate_ml.config import load_config
+    from boilerplate_ml.cross_validation import recipe_fold_config, recipe_out_of_fold
+    from boilerplate_ml.pages import read_pages
+    from boilerplate_ml.site_folds import SiteFolds
+
+    config = load_config(_recipe(tmp_path))
+    pages = list(read_pages(tmp_path / "train.jsonl"))
+    folds = SiteFolds(2, {}, {page.id: i % 2 for i, page in enumerate(pages)})
+    probabilities = recipe_out_of_fold(config, pages, folds, tmp_path / "cv")
+    for fold in range(2):
+        trained_on = {page.id for page in read_pages(tmp_path / "cv" / f"fold{fold}" / "source0.jsonl")}
+        assert trained_on == {page.id for page in pages if folds.pages[page.id] != fold}
+        assert read_pipeline(tmp_path / "cv" / f"fold{fold}" / "model")[-1] == "tagger", "every stage built"
+    assert all(len(page_probs) == len(page.texts) for page, page_probs in zip(pages, probabilities))
+    fold_sources = recipe_fold_config(config, folds, 0, tmp_path / "cv").data.train
+    assert [source.path for source in fold_sources] == [str(tmp_path / "cv" / "fold0" / "source0.jsonl"),
+                                                         str(tmp_path / "synth.jsonl")], "generated pages train every fold whole"
+    assert recipe_fold_config(config, folds, 0, tmp_path / "cv").data.test is None, "dev is never scored by a fold model"
+    built = (tmp_path / "cv" / "fold0" / "model" / "model.safetensors").stat().st_mtime
+    recipe_out_of_fold(config, pages, folds, tmp_path / "cv", reuse=True)
+    assert (tmp_path / "cv" / "fold0" / "model" / "model.safetensors").stat().st_mtime == built, "--reuse builds nothing again"

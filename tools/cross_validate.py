@@ -6,8 +6,10 @@
 
 Each fold is scored by a model fitted on the other folds' pages (plus ``--extra`` pages, such as
 synthetic ones, in every fold's training and never scored). ``--stage`` picks what is fitted: the
-character n-gram model, the page tagger, or their mean; these are the stages cheap enough to
-refit five times on two CPU cores. ``--shipped`` scores the shipped model as it is on the same
+character n-gram model, the page tagger, or their mean (cheap enough to refit five times on two
+CPU cores), or ``recipe``: the whole model, every stage, built by ``--config``'s training recipe
+once per fold with that fold's sites taken out of every real source (hours per fold on a CPU;
+``--reuse`` keeps the fold models already built in ``--work``). ``--shipped`` scores the shipped model as it is on the same
 pages, for reference: its training pages overlap these, so that row is not out of fold.
 ``--train-without-repo REPO --index INDEX`` leaves the pages that INDEX says came from REPO out of
 training (but not out of scoring): with the one-topic archive of html/more it shows whether
@@ -48,8 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=Path, required=True, help="the committed folds file (tools/assign_site_folds.py)")
     parser.add_argument("--kinds", type=Path, nargs="+", default=[],
                         help="folders of label files and id<TAB>kind files that give the pages' kinds")
-    parser.add_argument("--stage", choices=["ngrams", "tagger", "ngrams+tagger", "none"], default="ngrams",
-                        help="what is fitted per fold; none: only --shipped")
+    parser.add_argument("--stage", choices=["ngrams", "tagger", "ngrams+tagger", "recipe", "none"], default="ngrams",
+                        help="what is fitted per fold; recipe: the whole model by --config's recipe; none: only --shipped")
+    parser.add_argument("--config", type=Path, help="with --stage recipe: the training config (scripts/train.py's)")
+    parser.add_argument("--work", type=Path, default=Path("runs/cv-recipe"), help="with --stage recipe: where fold models are built")
+    parser.add_argument("--reuse", action="store_true", help="with --stage recipe: keep fold models already built in --work")
     parser.add_argument("--tagger-members", type=int, default=1)
     parser.add_argument("--tagger-epochs", type=int, default=8)
     parser.add_argument("--extra", type=Path, action="append", default=[], help="pages added to every fold's training")
@@ -62,7 +67,10 @@ def main(argv: list[str] | None = None) -> int:
 
     pages = [page for path in args.pages for page in read_pages(path)]
     extra = [page for path in args.extra for page in read_pages(path)]
-    folds = SiteFolds.load(args.folds).pages
+    site_folds = SiteFolds.load(args.folds)
+    folds = site_folds.pages
+    if args.stage == "recipe" and not args.config:
+        parser.error("--stage recipe needs --config")
     kinds = page_kinds(args.kinds) if args.kinds else None
 
     def fit(training: list[Page]) -> LineScorer:
@@ -81,7 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     left_out = {page_id for page_id, repo in (sources or {}).items() if repo == args.train_without_repo}
     keep_in_training = lambda page: page.id not in left_out  # noqa: E731
     reports = {}
-    if args.stage != "none":
+    if args.stage == "recipe":
+        from boilerplate_ml.config import load_config
+        from boilerplate_ml.cross_validation import recipe_out_of_fold
+
+        reports[f"recipe {args.config}"] = cv_report(
+            pages, recipe_out_of_fold(load_config(args.config), pages, site_folds, args.work, args.reuse), kinds, sources)
+    elif args.stage != "none":
         name = args.stage + (f" (training without the {len(left_out)} pages of {args.train_without_repo})" if left_out else "")
         reports[name] = cv_report(pages, out_of_fold(pages, folds, fit, extra, keep_in_training), kinds, sources)
     if args.shipped:

@@ -9,14 +9,20 @@ page kind and per label.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import torch
 
 from boilerplate_ml.evaluation import LabelledLines, content_scores, label_scores, mean_page_f1
 from boilerplate_ml.labels import CONTENT, LABELS
-from boilerplate_ml.pages import Page
+from boilerplate_ml.pages import Page, read_pages, write_pages
+
+if TYPE_CHECKING:  # both need extras ([train], [data]); only the recipe's cross-validation uses them
+    from boilerplate_ml.config import Config
+    from boilerplate_ml.site_folds import SiteFolds
 
 ProbabilityLists = list[list[torch.Tensor | None]]
 
@@ -108,3 +114,48 @@ def format_report(name: str, report: dict) -> str:
         f"{label} {s['precision']:.2f}/{s['recall']:.2f}/{s['f1']:.2f} ({s['support']})"
         for label, s in report["labels"].items()))
     return "\n".join(out)
+
+
+def recipe_fold_config(config: Config, folds: SiteFolds, fold: int, work: Path) -> Config:
+    """The training recipe without fold ``fold``'s sites: each real source filtered (synthetic ones kept), built under ``work``.
+
+    The whole stack is rebuilt this way, its own inner site folds for the refiner included, so that
+    no stage of the model that scores a fold has seen any page of that fold's sites.
+    """
+    fold_dir = work / f"fold{fold}"
+    fold_dir.mkdir(parents=True, exist_ok=True)
+    sources = []
+    for number, source in enumerate(config.data.train):
+        if not source.synthetic:
+            kept = [page for page in read_pages(source.path) if folds.fold_of(page.id, page.source) != fold]
+            path = fold_dir / f"source{number}.jsonl"
+            write_pages(kept, path)
+            source = dataclasses.replace(source, path=str(path), about=f"{source.about} (without site fold {fold})")
+        sources.append(source)
+    return dataclasses.replace(config, name=f"{config.name}-cv{fold}", output_dir=str(fold_dir / "run"),
+                               export_dir=str(fold_dir / "model"),
+                               data=dataclasses.replace(config.data, train=sources, test=None))
+
+
+def recipe_out_of_fold(config: Config, pages: Sequence[Page], folds: SiteFolds, work: Path,
+                       reuse: bool = False) -> ProbabilityLists:
+    """Each page's probabilities from the whole model built by ``config``'s recipe without its fold's sites.
+
+    With ``reuse``, a fold whose model is already in ``work`` is not built again (a long run can stop
+    between folds and go on).
+    """
+    from boilerplate_ml.predictor import Predictor
+    from boilerplate_ml.recipe import build_model
+
+    probabilities: ProbabilityLists = [[] for _ in pages]
+    page_folds = [folds.fold_of(page.id, page.source) for page in pages]
+    for fold in sorted(set(page_folds)):
+        fold_config = recipe_fold_config(config, folds, fold, work)
+        model_dir = Path(fold_config.export_dir)
+        if not (reuse and model_dir.is_dir()):
+            build_model(fold_config)
+        held_out = [i for i, page_fold in enumerate(page_folds) if page_fold == fold]
+        predictor = Predictor.from_pretrained(model_dir, device="cpu")
+        for i, page_probs in zip(held_out, predictor.line_probabilities([pages[i].text for i in held_out])):
+            probabilities[i] = page_probs
+    return probabilities
