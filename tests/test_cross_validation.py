@@ -9,7 +9,7 @@ import torch
 
 from boilerplate_ml.cross_validation import cv_report, out_of_fold
 from boilerplate_ml.datagen.annotations import AnnotationError, page_kinds
-from boilerplate_ml.evaluation import mean_page_f1, page_line_f1
+from boilerplate_ml.evaluation import keep_errors, mean_page_f1
 from boilerplate_ml.labels import CONTENT, LABELS
 from boilerplate_ml.pages import Page
 from boilerplate_ml.pipeline import read_pipeline
@@ -35,6 +35,10 @@ class RecordingScorer:
 
 def page(page_id: str, labels: list[str | None]) -> Page:
     return Page(page_id, f"{page_id}.example", ["" if label is None else f"行{i}" for i, label in enumerate(labels)], labels)
+
+
+def page_line_f1(gold: list[str | None], kept: list[bool]) -> float:
+    return keep_errors(Page("p", "p.example", ["行"] * len(gold), gold), kept).line_f1
 
 
 def test_page_line_f1_counts_only_labelled_lines_and_rewards_an_empty_page_kept_empty():

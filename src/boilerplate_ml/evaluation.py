@@ -81,26 +81,6 @@ def content_scores(lines: LabelledLines) -> dict[str, float]:
     return scores
 
 
-def page_line_f1(gold: Sequence[str | None], kept: Sequence[bool]) -> float:
-    """Line F1 of keeping content on one page; a page with no content that keeps nothing scores 1.
-
-    Averaged over pages, this is the figure one long page cannot decide: a 2,000-line list page
-    weighs as much as a 40-line article.
-    """
-    pairs = [(label == CONTENT, keep) for label, keep in zip(gold, kept, strict=True) if label is not None]
-    true_positive = sum(is_content and keep for is_content, keep in pairs)
-    content, kept_lines = sum(c for c, _ in pairs), sum(k for _, k in pairs)
-    if content == 0 and kept_lines == 0:
-        return 1.0
-    return 2 * true_positive / (content + kept_lines)
-
-
-def mean_page_f1(pages: Sequence[Page], kept: Sequence[Sequence[bool]]) -> float:
-    """The mean over pages of :func:`page_line_f1`; ``kept`` holds each page's keep decisions."""
-    scores = [page_line_f1(page.labels, page_kept) for page, page_kept in zip(pages, kept, strict=True)]
-    return float(np.mean(scores)) if scores else 0.0
-
-
 def label_scores(lines: LabelledLines) -> dict[str, dict[str, float]]:
     """Per label, precision, recall, F1 and support of the predicted label against gold (8-way)."""
     p, r, f, support = precision_recall_fscore_support(
@@ -124,16 +104,36 @@ class PageErrors:
     def errors(self) -> int:
         return self.kept_other + self.dropped_content
 
+    @property
+    def line_f1(self) -> float:
+        """Line F1 of keeping content on this page; a page with no content that keeps nothing scores 1."""
+        kept_content = self.content - self.dropped_content
+        kept = kept_content + self.kept_other
+        if self.content == 0 and kept == 0:
+            return 1.0
+        return 2 * kept_content / (self.content + kept)
+
+
+def keep_errors(page: Page, kept: Sequence[bool]) -> PageErrors:
+    """A page's non-blank and content lines, non-content lines kept and content lines dropped."""
+    scored = [(gold, keep) for gold, keep in zip(page.labels, kept, strict=True) if gold is not None]
+    return PageErrors(page.id, page.source, len(scored), sum(gold == CONTENT for gold, _ in scored),
+                      sum(keep and gold != CONTENT for gold, keep in scored),
+                      sum(not keep and gold == CONTENT for gold, keep in scored))
+
 
 def page_errors(pages: Sequence[Page], predictions: Sequence[Sequence[LinePrediction]]) -> list[PageErrors]:
-    """Per page, its non-blank and content lines, non-content lines kept and content lines dropped."""
-    errors = []
-    for page, page_predictions in zip(pages, predictions, strict=True):
-        scored = [(gold, p.keep) for gold, p in zip(page.labels, page_predictions, strict=True) if gold is not None]
-        errors.append(PageErrors(
-            page.id, page.source, len(scored), sum(gold == CONTENT for gold, _ in scored),
-            sum(keep and gold != CONTENT for gold, keep in scored), sum(not keep and gold == CONTENT for gold, keep in scored)))
-    return errors
+    """:func:`keep_errors` of each page, from the Predictor's keep decisions."""
+    return [keep_errors(page, [p.keep for p in page_predictions]) for page, page_predictions in zip(pages, predictions, strict=True)]
+
+
+def mean_page_f1(pages: Sequence[Page], kept: Sequence[Sequence[bool]]) -> float:
+    """The mean over pages of each page's :attr:`PageErrors.line_f1`; ``kept`` holds each page's keep decisions.
+
+    The figure one long page cannot decide: a 2,000-line list page weighs as much as a 40-line article.
+    """
+    scores = [keep_errors(page, page_kept).line_f1 for page, page_kept in zip(pages, kept, strict=True)]
+    return float(np.mean(scores)) if scores else 0.0
 
 
 def worst_pages_table(errors: Sequence[PageErrors], count: int) -> str:
