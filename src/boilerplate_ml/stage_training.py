@@ -8,6 +8,7 @@ and a section of the card. ``recipe.build_model`` runs them in the shipped order
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -33,6 +34,19 @@ def _scores(predictor: Predictor, pages: list[Page], named: dict[str, list]) -> 
     return {name: probability_scores(predictor.decide, pages, probabilities) for name, probabilities in named.items()}
 
 
+def _averaged_comparison(predictor: Predictor, stage: NgramLineModel | PageTagger, names: tuple[str, str, str],
+                         progress: bool = False) -> Callable[[list[Page]], dict[str, dict[str, float]]]:
+    """Scores on pages of what ``predictor`` gives, of the stage alone, and of their mean (what the Predictor keeps)."""
+    before, alone, averaged = names
+
+    def compare(pages: list[Page]) -> dict[str, dict[str, float]]:
+        rest = predictor.line_probabilities([page.text for page in pages], progress=progress)
+        own = stage.line_probabilities([page.texts for page in pages])
+        return _scores(predictor, pages, {before: rest, alone: own, averaged: average_probabilities(rest, own)})
+
+    return compare
+
+
 def _add_stage_to_folder(model_dir: Path, name: str, stage: NgramLineModel | PageRefiner | PageTagger, report: dict) -> None:
     """Save the stage's files, list it in pipeline.json and put its figures into metrics.json (its card section is its own)."""
     stage.save(model_dir)
@@ -46,11 +60,7 @@ def train_ngram_stage(model_dir: Path, test: Path | None = None, seed: int = 0) 
     ngrams = NgramLineModel.fit(train_pages, seed=seed)
     tokenizer, line_classifier, spec = load_line_classifier(model_dir)
     predictor = Predictor(line_classifier, tokenizer, spec)  # the line classifier alone, whatever else the folder holds
-
-    def compare(pages: list[Page]) -> dict:
-        window = predictor.line_probabilities([page.text for page in pages])
-        ngram = ngrams.line_probabilities([page.texts for page in pages])
-        return _scores(predictor, pages, {"line_classifier": window, "ngrams": ngram, "averaged": average_probabilities(window, ngram)})
+    compare = _averaged_comparison(predictor, ngrams, ("line_classifier", "ngrams", "averaged"))
 
     report: dict = {"spec": asdict(ngrams.spec), "seed": seed, "training_pages": len(train_pages), "validation": compare(validation_pages)}
     if test_pages:
@@ -136,11 +146,7 @@ def train_tagger_stage(model_dir: Path, test: Path | None = None, epochs: int = 
     # The rest of the model as the folder holds it now, without a tagger it may hold already.
     predictor = Predictor.from_pretrained(model_dir, device="cpu")
     predictor.tagger = None
-
-    def compare(pages: list[Page]) -> dict:
-        rest = predictor.line_probabilities([page.text for page in pages], progress=True)
-        tagged = tagger.line_probabilities([page.texts for page in pages])
-        return _scores(predictor, pages, {"without_tagger": rest, "tagger": tagged, "averaged": average_probabilities(rest, tagged)})
+    compare = _averaged_comparison(predictor, tagger, ("without_tagger", "tagger", "averaged"), progress=True)
 
     report: dict = {"spec": asdict(tagger.spec), "epochs": epochs, "seed": seed, "members": members,
                     "training_pages": len(train_pages),
